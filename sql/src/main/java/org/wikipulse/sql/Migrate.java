@@ -1,0 +1,75 @@
+package org.wikipulse.sql;
+
+import java.sql.SQLException;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wikipulse.common.Settings;
+
+/**
+ * {@code ./wikipulse migrate}: creates the database named by {@code WIKIPULSE_JDBC_URL} if it is
+ * missing, then applies the Flyway migrations in {@code db/migration} (this module's resources).
+ * Reads: the environment. Writes: the database and its {@code flyway_schema_history}.
+ */
+public final class Migrate {
+  private static final Logger LOG = LoggerFactory.getLogger(Migrate.class);
+
+  private Migrate() {}
+
+  public static void main(String[] args) {
+    String url = null;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--jdbc-url" -> url = i + 1 < args.length ? args[++i] : usage("--jdbc-url needs a value");
+        case "-h", "--help" -> {
+          System.out.println(
+              "Usage: ./wikipulse migrate [--jdbc-url URL]\n"
+                  + "Creates the database if missing and applies the schema migrations.\n"
+                  + "Default URL: $WIKIPULSE_JDBC_URL or " + Settings.DEFAULT_JDBC_URL
+                  + "; user/password: $WIKIPULSE_DB_USER / $WIKIPULSE_DB_PASSWORD.");
+          return;
+        }
+        default -> usage("unknown option " + args[i]);
+      }
+    }
+    Settings settings = Settings.fromEnvironment();
+    if (url == null) {
+      url = settings.jdbcUrl();
+    }
+    try {
+      MigrateResult result = migrate(url, settings.dbUser(), settings.dbPassword());
+      System.out.printf(
+          "schema of %s is at version %s (%d migration(s) applied now)%n",
+          url, result.targetSchemaVersion == null ? "unchanged" : result.targetSchemaVersion,
+          result.migrationsExecuted);
+    } catch (SQLException e) {
+      System.err.println(
+          "error: cannot reach PostgreSQL at " + url + ": " + e.getMessage()
+              + "\nIs it running? Try ./wikipulse services up, or set WIKIPULSE_JDBC_URL / WIKIPULSE_DB_USER.");
+      System.exit(1);
+    } catch (RuntimeException e) {
+      System.err.println("error: migration failed: " + e.getMessage());
+      System.exit(1);
+    }
+  }
+
+  private static String usage(String problem) {
+    System.err.println("migrate: " + problem + " (see --help)");
+    System.exit(2);
+    return null;
+  }
+
+  /** Creates the database if missing and applies every pending migration. */
+  public static MigrateResult migrate(String jdbcUrl, String user, String password)
+      throws SQLException {
+    if (Databases.createIfMissing(jdbcUrl, user, password)) {
+      LOG.info("created database {}", Databases.databaseName(jdbcUrl));
+    }
+    return Flyway.configure()
+        .dataSource(jdbcUrl, user, password)
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+  }
+}
