@@ -16,8 +16,10 @@ need_java() {
 }
 
 # Build every module (skipping tests) when a source or pom changed since the last build.
+# WIKIPULSE_SKIP_BUILD=1 uses what is already built (each module's target/classpath.txt must exist).
 ensure_built() {
   need_java
+  [ "${WIKIPULSE_SKIP_BUILD:-}" = 1 ] && return 0
   local stamp="$WIKIPULSE_HOME/target/.build-stamp"
   if [ -f "$stamp" ] && [ -z "$(find "$WIKIPULSE_HOME" -path "$WIKIPULSE_HOME/data" -prune -o \
       \( -name pom.xml -o -path '*/src/main/*' \) -newer "$stamp" -print -quit)" ]; then
@@ -41,9 +43,16 @@ module_classpath() {
   printf '%s:%s' "$module/target/classes" "$(cat "$module/target/classpath.txt")"
 }
 
-# run_java MODULE MAIN_CLASS ARGS... — runs in the foreground, with the module's classpath.
+# run_java MODULE MAIN_CLASS ARGS... — replaces this shell with the module's main class.
 run_java() {
   local module="$1" main="$2"
   shift 2
   exec java ${WIKIPULSE_JAVA_OPTS:-} -cp "$(module_classpath "$module")" "$main" "$@"
+}
+
+# call_java MODULE MAIN_CLASS ARGS... — like run_java, but returns its exit code to the caller.
+call_java() {
+  local module="$1" main="$2"
+  shift 2
+  java ${WIKIPULSE_JAVA_OPTS:-} -cp "$(module_classpath "$module")" "$main" "$@"
 }
