@@ -1,0 +1,79 @@
+package org.wikipulse.speed;
+
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.AfterPane;
+import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
+import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.joda.time.Duration;
+import org.wikipulse.model.WikiEvent;
+
+/**
+ * Event-time fixed windows of traffic: event count and total bytes changed per window. Early panes
+ * every {@code earlyFiring} of processing time keep the dashboard live; the on-time pane fires when
+ * the watermark passes the window; each late event within {@code allowedLateness} fires a corrected
+ * pane. Panes accumulate, so every pane carries the window's full total so far and an upsert of the
+ * latest pane is always right. Events later than that are dropped by the runner (its
+ * {@code droppedDueToLateness} counter).
+ */
+public class AggregateTrafficVolume
+    extends PTransform<PCollection<WikiEvent>, PCollection<TrafficVolume>> {
+  private final Duration windowLength;
+  private final Duration allowedLateness;
+  private final Duration earlyFiring;
+
+  public AggregateTrafficVolume(Duration windowLength, Duration allowedLateness, Duration earlyFiring) {
+    this.windowLength = windowLength;
+    this.allowedLateness = allowedLateness;
+    this.earlyFiring = earlyFiring;
+  }
+
+  @Override
+  public PCollection<TrafficVolume> expand(PCollection<WikiEvent> events) {
+    return events
+        .apply(
+            "WindowByEventTime",
+            Window.<WikiEvent>into(FixedWindows.of(windowLength))
+                .triggering(
+                    AfterWatermark.pastEndOfWindow()
+                        .withEarlyFirings(
+                            AfterProcessingTime.pastFirstElementInPane().plusDelayOf(earlyFiring))
+                        .withLateFirings(AfterPane.elementCountAtLeast(1)))
+                .withAllowedLateness(allowedLateness)
+                .accumulatingFiredPanes())
+        .apply(
+            "CountAndBytes",
+            MapElements.into(TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptors.longs()))
+                .via((WikiEvent e) -> KV.of(1L, e.bytesChanged)))
+        .setCoder(KvCoder.of(VarLongCoder.of(), VarLongCoder.of()))
+        .apply("SumWindow", Combine.globally(new SumPairsFn()).withoutDefaults())
+        .apply("ToTrafficVolume", ParDo.of(new ToTrafficVolumeFn()));
+  }
+
+  /** Sums (count, bytes) pairs. */
+  static class SumPairsFn extends Combine.BinaryCombineFn<KV<Long, Long>> {
+    @Override
+    public KV<Long, Long> apply(KV<Long, Long> a, KV<Long, Long> b) {
+      return KV.of(a.getKey() + b.getKey(), a.getValue() + b.getValue());
+    }
+  }
+
+  static class ToTrafficVolumeFn extends DoFn<KV<Long, Long>, TrafficVolume> {
+    @ProcessElement
+    public void processElement(
+        @Element KV<Long, Long> sums, IntervalWindow window, OutputReceiver<TrafficVolume> out) {
+      out.output(new TrafficVolume(window.start(), window.end(), sums.getKey(), sums.getValue()));
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package org.wikipulse.speed;
+
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.joda.time.Duration;
+import org.wikipulse.lake.LakeFileSystem;
+import org.wikipulse.lake.WriteLakeParquet;
+import org.wikipulse.model.FailedRecord;
+import org.wikipulse.model.WikiEvent;
+import org.wikipulse.transforms.FilterNoise;
+import org.wikipulse.transforms.ParseRecentChange;
+
+/**
+ * The speed layer: raw recentchange events from Kafka, parsed, filtered and de-duplicated, into the
+ * PostgreSQL real-time tables (in batches of 100) and into the Parquet lake; bad records into
+ * {@code dead_letters}. Reads: Kafka. Writes: PostgreSQL, the lake (S3 or a folder).
+ *
+ * <pre>{@code
+ * ./wikipulse stream                                   # DirectRunner, forever
+ * ./wikipulse stream --maxRecords=6129                 # bounded: stops when every output is done
+ * ./wikipulse stream --runner=FlinkRunner --flinkMaster=[local] --checkpointingInterval=10000
+ * }</pre>
+ */
+public final class SpeedLayerPipeline {
+  private SpeedLayerPipeline() {}
+
+  public static void main(String[] args) {
+    SpeedLayerOptions options =
+        PipelineOptionsFactory.fromArgs(args).withValidation().as(SpeedLayerOptions.class);
+    run(options).waitUntilFinish();
+  }
+
+  public static PipelineResult run(SpeedLayerOptions options) {
+    validate(options);
+    LakeFileSystem.configure(options);
+    Pipeline pipeline = Pipeline.create(options);
+    buildPipeline(pipeline, options);
+    return pipeline.run();
+  }
+
+  /** Checks that span several flags; each message names the flag to fix. */
+  static void validate(SpeedLayerOptions options) {
+    if (options.getJdbcBatchSize() < 1) {
+      throw new IllegalArgumentException("--jdbcBatchSize must be at least 1");
+    }
+    if (options.getTrafficWindowSeconds() < 1 || options.getLakeWindowSeconds() < 1) {
+      throw new IllegalArgumentException("--trafficWindowSeconds and --lakeWindowSeconds must be at least 1");
+    }
+    if (options.getLakeShards() < 1) {
+      throw new IllegalArgumentException("--lakeShards must be at least 1");
+    }
+    if (options.getMaxRecords() < 0) {
+      throw new IllegalArgumentException("--maxRecords must be 0 (unbounded) or more");
+    }
+  }
+
+  /** Builds the whole graph on {@code pipeline}: what production runs and what the tests drive. */
+  public static void buildPipeline(Pipeline pipeline, SpeedLayerOptions options) {
+    PCollectionTuple parsed =
+        pipeline
+            .apply("ReadFromKafka", new ReadRawEvents(options))
+            .apply("ParseRecentChange", new ParseRecentChange());
+    PCollection<WikiEvent> events =
+        parsed
+            .get(ParseRecentChange.PARSED)
+            .apply("FilterNoise", new FilterNoise())
+            .apply("DeduplicateEvents", new DeduplicateEvents(Duration.standardMinutes(options.getDedupMinutes())));
+
+    events.apply("WriteRecentChanges", new WriteRecentChanges(options));
+    events
+        .apply(
+            "AggregateTrafficVolume",
+            new AggregateTrafficVolume(
+                Duration.standardSeconds(options.getTrafficWindowSeconds()),
+                Duration.standardSeconds(options.getAllowedLatenessSeconds()),
+                Duration.standardSeconds(options.getEarlyFiringSeconds())))
+        .apply("WriteTrafficVolume", new WriteTrafficVolume(options));
+    if (options.getWriteLake()) {
+      events.apply(
+          "WriteLakeParquet",
+          new WriteLakeParquet(
+              options.getLake(),
+              Duration.standardSeconds(options.getLakeWindowSeconds()),
+              options.getLakeShards()));
+    }
+
+    PCollectionList.of(parsed.get(ParseRecentChange.FAILED))
+        .apply("CollectFailures", Flatten.<FailedRecord>pCollections())
+        .apply("WriteDeadLetters", new WriteDeadLetters(options));
+  }
+}
