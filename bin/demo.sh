@@ -34,15 +34,18 @@ USAGE
       log "demo: source = the live Wikimedia stream (it answered); stopping after $limit events"
     else
       local samples="${WIKIPULSE_SAMPLE_DIR:-$WIKIPULSE_HOME/../shared/data/recentchange}"
-      source="$(ls "$samples"/*.ndjson.gz 2>/dev/null | head -n 1 || true)"
+      source="$(ls "$samples"/*.ndjson.gz 2>/dev/null | tr '\n' ' ' || true)"
       [ -n "$source" ] || die "demo: the live stream does not answer and no recorded file was found in $samples; pass --source FILE.ndjson[.gz]"
-      log "demo: source = $source (the live stream does not answer from this machine)"
+      log "demo: source = the recorded files in $samples (the live stream does not answer from this machine)"
     fi
   fi
 
-  local args=(--source "$source")
-  [ -n "$limit" ] && args+=(--limit "$limit")
-  call_java sse-bridge org.wikipulse.bridge.BridgeMain "${args[@]}" || die "demo: the bridge failed"
+  local one
+  for one in $source; do
+    local args=(--source "$one")
+    [ -n "$limit" ] && args+=(--limit "$limit")
+    call_java sse-bridge org.wikipulse.bridge.BridgeMain "${args[@]}" || die "demo: the bridge failed on $one"
+  done
   call_java sse-bridge org.wikipulse.bridge.TopicStats
   log "demo: events are in Kafka topic ${WIKIPULSE_TOPIC:-wiki-raw-events} at ${WIKIPULSE_KAFKA_BOOTSTRAP:-127.0.0.1:9092}; stop the services with ./wikipulse services down"
 }

@@ -67,6 +67,7 @@ public final class Migrate {
       LOG.info("created database {}", Databases.databaseName(jdbcUrl));
     }
     return Flyway.configure()
+        .loggers("slf4j")
         .dataSource(jdbcUrl, user, password)
         .locations("classpath:db/migration")
         .load()
