@@ -10,10 +10,6 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.state.MapState;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
-import org.apache.beam.sdk.state.TimeDomain;
-import org.apache.beam.sdk.state.Timer;
-import org.apache.beam.sdk.state.TimerSpec;
-import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -31,10 +27,10 @@ import org.wikipulse.model.WikiEvent;
  * anything counts: the live stream repeats ids, and on Beam 2.62 a Flink restore re-reads every
  * Kafka partition once more (apache/beam#31313). Element timestamps are kept.
  *
- * <p>Ids are spread over {@code shards} keys, each holding a map of the ids it saw and one
- * processing-time timer that forgets ids older than {@code memory}. Beam's own {@code Deduplicate}
- * keys by id with a timer per id, which the DirectRunner handles in quadratic time (minutes for a
- * few thousand events); this keeps state bounded with a constant number of timers.
+ * <p>Ids are spread over {@code shards} keys, each holding a map of the ids it saw with when it saw
+ * them; an element arriving more than half a {@code memory} after the shard's last sweep sweeps out
+ * ids older than {@code memory}, so state stays bounded. No timers: Beam's own {@code Deduplicate}
+ * sets a timer per id, and the DirectRunner spends minutes on a few thousand pending timers.
  */
 public class DeduplicateEvents extends PTransform<PCollection<WikiEvent>, PCollection<WikiEvent>> {
   public static final int DEFAULT_SHARDS = 16;
@@ -71,11 +67,8 @@ public class DeduplicateEvents extends PTransform<PCollection<WikiEvent>, PColle
     private final StateSpec<MapState<String, Long>> seenSpec =
         StateSpecs.map(StringUtf8Coder.of(), VarLongCoder.of());
 
-    @StateId("sweepArmed")
-    private final StateSpec<ValueState<Boolean>> sweepArmedSpec = StateSpecs.value();
-
-    @TimerId("sweep")
-    private final TimerSpec sweepSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
+    @StateId("lastSweep")
+    private final StateSpec<ValueState<Long>> lastSweepSpec = StateSpecs.value(VarLongCoder.of());
 
     FirstSeenFn(Duration memory) {
       this.memory = memory;
@@ -85,44 +78,33 @@ public class DeduplicateEvents extends PTransform<PCollection<WikiEvent>, PColle
     public void processElement(
         @Element KV<Integer, WikiEvent> element,
         @StateId("seen") MapState<String, Long> seen,
-        @StateId("sweepArmed") ValueState<Boolean> sweepArmed,
-        @TimerId("sweep") Timer sweep,
+        @StateId("lastSweep") ValueState<Long> lastSweep,
         OutputReceiver<WikiEvent> out) {
+      long now = Instant.now().getMillis();
+      Long swept = lastSweep.read();
+      if (swept == null) {
+        lastSweep.write(now);
+      } else if (now - swept > memory.getMillis() / 2) {
+        sweep(seen, now - memory.getMillis());
+        lastSweep.write(now);
+      }
       WikiEvent event = element.getValue();
-      Long firstSeen = seen.get(event.eventId).read();
-      if (firstSeen != null) {
+      if (seen.get(event.eventId).read() != null) {
         repeats.inc();
         return;
       }
-      seen.put(event.eventId, Instant.now().getMillis());
+      seen.put(event.eventId, now);
       out.output(event);
-      if (!Boolean.TRUE.equals(sweepArmed.read())) {
-        sweep.offset(memory).setRelative();
-        sweepArmed.write(true);
-      }
     }
 
-    @OnTimer("sweep")
-    public void onSweep(
-        @StateId("seen") MapState<String, Long> seen,
-        @StateId("sweepArmed") ValueState<Boolean> sweepArmed,
-        @TimerId("sweep") Timer sweep) {
-      long cutoff = Instant.now().minus(memory).getMillis();
+    private static void sweep(MapState<String, Long> seen, long cutoff) {
       List<String> expired = new ArrayList<>();
-      boolean anyLeft = false;
       for (Map.Entry<String, Long> entry : seen.entries().read()) {
         if (entry.getValue() <= cutoff) {
           expired.add(entry.getKey());
-        } else {
-          anyLeft = true;
         }
       }
       expired.forEach(seen::remove);
-      if (anyLeft) {
-        sweep.offset(memory).setRelative();
-      } else {
-        sweepArmed.clear();
-      }
     }
   }
 }

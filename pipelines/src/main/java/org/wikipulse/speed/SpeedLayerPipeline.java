@@ -1,5 +1,6 @@
 package org.wikipulse.speed;
 
+import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -38,6 +39,12 @@ public final class SpeedLayerPipeline {
   public static PipelineResult run(SpeedLayerOptions options) {
     validate(options);
     LakeFileSystem.configure(options);
+    // The DirectRunner's immutability and encodability checks walk the whole graph for every
+    // bundle (minutes for a few thousand events); they are test aids that TestPipeline-based unit
+    // tests keep on. A real run of the speed layer on the DirectRunner goes without them.
+    DirectOptions direct = options.as(DirectOptions.class);
+    direct.setEnforceImmutability(false);
+    direct.setEnforceEncodability(false);
     Pipeline pipeline = Pipeline.create(options);
     buildPipeline(pipeline, options);
     return pipeline.run();
