@@ -14,7 +14,8 @@ public interface SpeedLayerOptions extends KafkaSourceOptions, PostgresOptions, 
 
   void setTrafficWindowSeconds(long value);
 
-  @Description("How late an event may arrive and still correct its traffic window, in seconds")
+  @Description(
+      "How late an event may arrive and still correct its traffic window and its minute rollups, in seconds")
   @Default.Long(300)
   long getAllowedLatenessSeconds();
 
@@ -25,6 +26,14 @@ public interface SpeedLayerOptions extends KafkaSourceOptions, PostgresOptions, 
   long getEarlyFiringSeconds();
 
   void setEarlyFiringSeconds(long value);
+
+  @Description(
+      "How often a minute still open rewrites its rollup rows with the running totals, in seconds "
+          + "(each firing rewrites every active cube, page and user row of that minute)")
+  @Default.Long(10)
+  long getRollupEarlyFiringSeconds();
+
+  void setRollupEarlyFiringSeconds(long value);
 
   @Description("How long an event id is remembered to drop repeats, in minutes")
   @Default.Long(30)

@@ -18,8 +18,9 @@ import org.wikipulse.transforms.ParseRecentChange;
 
 /**
  * The speed layer: raw recentchange events from Kafka, parsed, filtered and de-duplicated, into the
- * PostgreSQL real-time tables (in batches of 100) and into the Parquet lake; bad records into
- * {@code dead_letters}. Reads: Kafka. Writes: PostgreSQL, the lake (S3 or a folder).
+ * PostgreSQL real-time tables (the events in batches of 100, traffic windows, the dashboard's minute
+ * rollups) and into the Parquet lake; bad records into {@code dead_letters}. Reads: Kafka. Writes:
+ * PostgreSQL, the lake (S3 or a folder).
  *
  * <pre>{@code
  * ./wikipulse stream                                   # DirectRunner, forever
@@ -58,6 +59,9 @@ public final class SpeedLayerPipeline {
     if (options.getTrafficWindowSeconds() < 1 || options.getLakeWindowSeconds() < 1) {
       throw new IllegalArgumentException("--trafficWindowSeconds and --lakeWindowSeconds must be at least 1");
     }
+    if (options.getRollupEarlyFiringSeconds() < 1) {
+      throw new IllegalArgumentException("--rollupEarlyFiringSeconds must be at least 1");
+    }
     if (options.getLakeShards() < 1) {
       throw new IllegalArgumentException("--lakeShards must be at least 1");
     }
@@ -87,6 +91,14 @@ public final class SpeedLayerPipeline {
                 Duration.standardSeconds(options.getAllowedLatenessSeconds()),
                 Duration.standardSeconds(options.getEarlyFiringSeconds())))
         .apply("WriteTrafficVolume", new WriteTrafficVolume(options));
+    events
+        .apply(
+            "AggregateMinuteRollups",
+            new AggregateMinuteRollups(
+                AggregateMinuteRollups.MINUTE,
+                Duration.standardSeconds(options.getAllowedLatenessSeconds()),
+                Duration.standardSeconds(options.getRollupEarlyFiringSeconds())))
+        .apply("WriteMinuteRollups", new WriteMinuteRollups(options));
     if (options.getWriteLake()) {
       events.apply(
           "WriteLakeParquet",

@@ -54,6 +54,9 @@ class MigrateIT {
             "historical_language_distribution",
             "historical_server_rankings",
             "historical_top_contributors",
+            "realtime_minute_pages",
+            "realtime_minute_rollups",
+            "realtime_minute_users",
             "realtime_recent_changes",
             "realtime_traffic_volume"),
         tables);
