@@ -29,8 +29,12 @@ public final class RecentChangeParser {
   /** Events stamped further ahead than this of the wall clock are rejected. */
   public static final Duration MAX_CLOCK_SKEW = Duration.standardHours(24);
 
-  /** MediaWiki titles are at most 255 bytes; allow some slack for other encodings of the same. */
-  public static final int MAX_TITLE_CHARS = 1024;
+  /**
+   * MediaWiki titles are at most 255 bytes (user names fewer). 400 characters (at most 1,600 UTF-8
+   * bytes) keeps every rollup key within PostgreSQL's ~2.7 kB B-tree entry limit, so a bogus event
+   * becomes a dead letter here instead of a failed insert that stops the stream.
+   */
+  public static final int MAX_TITLE_CHARS = 400;
 
   /** MediaWiki edit summaries are at most 1000 characters; log comments can be longer. */
   public static final int MAX_COMMENT_CHARS = 8192;
