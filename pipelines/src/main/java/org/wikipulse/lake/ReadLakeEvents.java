@@ -1,11 +1,21 @@
 package org.wikipulse.lake;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.schemas.SchemaCoder;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -16,14 +26,19 @@ import org.apache.beam.sdk.values.Row;
 import org.wikipulse.model.WikiEvent;
 
 /**
- * Reads lake Parquet files matching {@code filePattern} (e.g. {@code
- * <lake>/raw_events/year=2026/month=02/*.parquet}) back into {@link WikiEvent}s. Reads: the lake.
+ * Reads lake Parquet files matching {@code filePatterns} (e.g. {@code
+ * <lake>/raw_events/year=2026/month=02/*.parquet}) back into {@link WikiEvent}s. A pattern that
+ * matches no file reads nothing (a month without events has no partition). Reads: the lake.
  */
 public class ReadLakeEvents extends PTransform<PBegin, PCollection<WikiEvent>> {
-  private final String filePattern;
+  private final List<String> filePatterns;
 
   public ReadLakeEvents(String filePattern) {
-    this.filePattern = filePattern;
+    this(List.of(filePattern));
+  }
+
+  public ReadLakeEvents(List<String> filePatterns) {
+    this.filePatterns = List.copyOf(filePatterns);
   }
 
   @Override
@@ -36,11 +51,41 @@ public class ReadLakeEvents extends PTransform<PBegin, PCollection<WikiEvent>> {
     }
     Schema avro = WriteLakeParquet.avroSchema(coder);
     return input
-        .apply("ReadParquet", ParquetIO.read(avro).from(filePattern))
+        .apply("FilePatterns", Create.of(filePatterns).withCoder(StringUtf8Coder.of()))
+        .apply("MatchFiles", FileIO.matchAll().withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
+        .apply("OpenFiles", FileIO.readMatches())
+        .apply("CheckParquetFooter", ParDo.of(new CheckParquetFooterFn()))
+        .apply("ReadParquet", ParquetIO.readFiles(avro))
         .apply(
             "ToWikiEvent",
             ParDo.of(new FromGenericRecordFn(coder.getSchema(), coder.getFromRowFunction())))
         .setCoder(coder);
+  }
+
+  /**
+   * Fails on a file that does not end with Parquet's magic {@code PAR1} (a truncated upload, a
+   * foreign file in a partition), naming it: ParquetIO's own error does not say which file.
+   */
+  static class CheckParquetFooterFn extends DoFn<FileIO.ReadableFile, FileIO.ReadableFile> {
+    private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
+
+    @ProcessElement
+    public void processElement(@Element FileIO.ReadableFile file, OutputReceiver<FileIO.ReadableFile> out)
+        throws IOException {
+      long size = file.getMetadata().sizeBytes();
+      ByteBuffer tail = ByteBuffer.allocate(MAGIC.length);
+      if (size >= 2L * MAGIC.length + 4) {
+        try (SeekableByteChannel channel = file.openSeekable()) {
+          channel.position(size - MAGIC.length);
+          while (tail.hasRemaining() && channel.read(tail) >= 0) {}
+        }
+      }
+      if (tail.hasRemaining() || !Arrays.equals(tail.array(), MAGIC)) {
+        throw new IOException(
+            file.getMetadata().resourceId() + " is not a Parquet file (" + size + " bytes, no PAR1 footer)");
+      }
+      out.output(file);
+    }
   }
 
   static class FromGenericRecordFn extends DoFn<GenericRecord, WikiEvent> {

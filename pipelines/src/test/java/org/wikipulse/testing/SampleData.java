@@ -27,10 +27,7 @@ public final class SampleData {
 
   public static Path dir() {
     String override = System.getProperty("WIKIPULSE_SAMPLE_DIR", System.getenv("WIKIPULSE_SAMPLE_DIR"));
-    Path dir =
-        override != null
-            ? Path.of(override)
-            : Path.of(System.getProperty("user.dir")).resolve("../../shared/data/recentchange");
+    Path dir = override != null ? Path.of(override) : besideTheRepository();
     dir = dir.toAbsolutePath().normalize();
     if (!Files.isDirectory(dir)) {
       throw new IllegalStateException(
@@ -38,6 +35,18 @@ public final class SampleData {
               + "beside the repository, or set WIKIPULSE_SAMPLE_DIR");
     }
     return dir;
+  }
+
+  /** The first {@code shared/data/recentchange} above the module (modules sit at different depths). */
+  private static Path besideTheRepository() {
+    Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    for (Path d = start; d != null; d = d.getParent()) {
+      Path candidate = d.resolve("shared/data/recentchange");
+      if (Files.isDirectory(candidate)) {
+        return candidate;
+      }
+    }
+    return start.resolve("../../shared/data/recentchange");
   }
 
   public static Path file(String name) {

@@ -1,0 +1,32 @@
+package org.wikipulse.batch;
+
+import static org.wikipulse.batch.TestEvents.edit;
+
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.junit.Rule;
+import org.junit.Test;
+import org.wikipulse.model.WikiEvent;
+
+/** One event per event_id, the same one whatever order the repeats come in. */
+public class DeduplicateByIdTest {
+  @Rule public final transient TestPipeline p = TestPipeline.create();
+
+  @Test
+  public void repeatsAreDroppedAndDifferingRepeatsKeepTheFirstInKeepOrder() throws Exception {
+    // "a" twice, identical; "b" once; "c" three times with different times: the earliest is kept.
+    WikiEvent a = edit("a", "2026-02-26T10:00:00Z", "Ann", false, 1);
+    WikiEvent b = edit("b", "2026-02-26T10:00:00Z", "Ann", false, 2);
+    WikiEvent c1 = edit("c", "2026-02-26T10:05:00Z", "Ann", false, 3);
+    WikiEvent c2 = edit("c", "2026-02-26T10:01:00Z", "Ann", false, 3);
+    WikiEvent c3 = edit("c", "2026-02-26T10:09:00Z", "Ann", false, 3);
+    PAssert.that(
+            p.apply(
+                    Create.of(c1, a, b, c2, a, c3)
+                        .withCoder(p.getSchemaRegistry().getSchemaCoder(WikiEvent.class)))
+                .apply(new DeduplicateById()))
+        .containsInAnyOrder(a, b, c2);
+    p.run().waitUntilFinish();
+  }
+}

@@ -1,0 +1,194 @@
+package org.wikipulse.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.joda.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.wikipulse.batch.BatchLayerPipeline;
+import org.wikipulse.lake.LakeFileSystem;
+import org.wikipulse.model.RecentChangeParser;
+import org.wikipulse.speed.SpeedLayerOptions;
+import org.wikipulse.speed.SpeedLayerPipeline;
+import org.wikipulse.testing.HistoricalReference;
+import org.wikipulse.testing.SampleData;
+import org.wikipulse.testing.TestServices;
+
+/**
+ * The batch layer on the SparkRunner (local[2], in-process) over the lake the speed layer wrote
+ * from the real recorded sample: every row of the five tables must equal an independent SQL
+ * computation over {@code realtime_recent_changes}, which the same speed run filled. The lake
+ * files are then copied once more, as a streaming restart that re-reads Kafka leaves them, so
+ * every event is in the lake twice and the batch must drop 5,997 duplicates.
+ */
+class BatchLayerSparkIT {
+  private static final long pid = ProcessHandle.current().pid();
+  private static final int SAMPLE_RECORDS = 6129;
+  private static final long KEPT_EVENTS = 5997;
+  private static String jdbcUrl;
+  private static String lake;
+
+  @BeforeAll
+  static void streamTheSampleIntoTheLake() throws Exception {
+    System.setProperty("spark.ui.enabled", "false");
+    String topic = "it-batch-spark-" + pid;
+    TestServices.createTopic(topic, 3);
+    jdbcUrl = TestServices.freshDatabase("wikipulse_it_batch_spark_" + pid);
+    lake = TestServices.lake("it-batch-spark-" + pid);
+    List<String> lines = SampleData.allLines();
+    List<byte[]> values = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
+    for (String line : lines) {
+      values.add(line.getBytes(StandardCharsets.UTF_8));
+      keys.add(RecentChangeParser.parse(line).serverName);
+    }
+    TestServices.produce(topic, values, keys);
+    assertEquals(SAMPLE_RECORDS, values.size());
+
+    SpeedLayerOptions speed = PipelineOptionsFactory.as(SpeedLayerOptions.class);
+    speed.setRunner(org.apache.beam.runners.direct.DirectRunner.class);
+    speed.setKafkaBootstrap(TestServices.kafka());
+    speed.setTopic(topic);
+    speed.setConsumerGroup("it-batch-spark");
+    speed.setMaxRecords(SAMPLE_RECORDS);
+    speed.setJdbcUrl(jdbcUrl);
+    speed.setLake(lake);
+    assertEquals(PipelineResult.State.DONE, SpeedLayerPipeline.run(speed).waitUntilFinish());
+    assertEquals(KEPT_EVENTS, TestServices.queryLong(jdbcUrl, "SELECT count(*) FROM realtime_recent_changes"));
+
+    // A restart that re-read the topic would have written every event again, in files of its own.
+    FileSystems.setDefaultPipelineOptions(speed);
+    MatchResult files = FileSystems.match(LakeFileSystem.rawEventsRoot(lake) + "/year=*/month=*/*.parquet");
+    List<ResourceId> from = new ArrayList<>();
+    List<ResourceId> to = new ArrayList<>();
+    for (MatchResult.Metadata m : files.metadata()) {
+      from.add(m.resourceId());
+      to.add(m.resourceId().getCurrentDirectory().resolve(
+          "restart-" + m.resourceId().getFilename(), org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions.RESOLVE_FILE));
+    }
+    assertEquals(
+        Set.of("year=2018/month=03", "year=2019/month=03", "year=2024/month=11", "year=2025/month=05", "year=2026/month=02"),
+        from.stream()
+            .map(r -> r.toString().replaceAll(".*/raw_events/(year=\\d+/month=\\d+)/.*", "$1"))
+            .collect(java.util.stream.Collectors.toSet()));
+    FileSystems.copy(from, to);
+  }
+
+  @AfterAll
+  static void dropDatabase() throws Exception {
+    TestServices.dropDatabase(jdbcUrl);
+  }
+
+  private static int sparkBatch(String lakeRoot, String... args) {
+    List<String> all =
+        new ArrayList<>(
+            List.of("--runner=SparkRunner", "--sparkMaster=local[2]", "--jdbcUrl=" + jdbcUrl, "--lake=" + lakeRoot));
+    all.addAll(List.of(args));
+    return BatchLayerPipeline.runCli(all.toArray(new String[0]));
+  }
+
+  private static String lastRun() throws Exception {
+    return TestServices.queryRows(
+            jdbcUrl,
+            "SELECT status, events_read, duplicates_dropped, range_from, range_to, runner FROM batch_runs "
+                + "ORDER BY run_id DESC LIMIT 1")
+        .get(0);
+  }
+
+  private static final String COUNTS =
+      "SELECT (SELECT count(*) FROM historical_hourly_patterns), (SELECT count(*) FROM historical_hourly_trends), "
+          + "(SELECT count(*) FROM historical_top_contributors), (SELECT count(*) FROM historical_language_distribution), "
+          + "(SELECT count(*) FROM historical_server_rankings), (SELECT sum(total_events) FROM historical_hourly_patterns)";
+
+  @Test
+  void theWholeLakeOnSparkMatchesTheReferenceAndAReRunIsIdenticalWhileReadersOnlySeeWholeTables() throws Exception {
+    long started = System.nanoTime();
+    assertEquals(0, sparkBatch(lake, "--all"));
+    System.out.printf("batch --all on SparkRunner local[2]: %.1f s%n", (System.nanoTime() - started) / 1e9);
+
+    assertEquals("succeeded|11994|5997|null|null|SparkRunner", lastRun());
+    HistoricalReference.assertTablesMatch(jdbcUrl, null, null);
+    // Known figures of the sample: 5,997 kept events changing 1,579,620 bytes, 2018-03-07 16h to 2026-02-26 15h.
+    assertEquals(
+        List.of("5997|1579620|2018-03-07 16:00:00+00|2026-02-26 15:00:00+00|69912"),
+        TestServices.queryRows(jdbcUrl,
+            "SELECT sum(total_events), sum(total_bytes), min(hour_bucket), max(hour_bucket), count(*) "
+                + "FROM historical_hourly_trends"));
+    assertEquals(100, TestServices.queryLong(jdbcUrl, "SELECT count(*) FROM historical_top_contributors"));
+    String counts = TestServices.queryRows(jdbcUrl, COUNTS).get(0);
+    Map<String, List<String>> tables = HistoricalReference.tables(jdbcUrl);
+
+    // Re-run the same range while a reader keeps counting the tables: it must only ever see these counts.
+    Set<String> seen = ConcurrentHashMap.newKeySet();
+    AtomicBoolean done = new AtomicBoolean();
+    Thread reader =
+        new Thread(
+            () -> {
+              while (!done.get()) {
+                try {
+                  seen.add(TestServices.queryRows(jdbcUrl, COUNTS).get(0));
+                } catch (Exception e) {
+                  seen.add(e.toString());
+                }
+              }
+            });
+    reader.start();
+    try {
+      assertEquals(0, sparkBatch(lake, "--all"));
+    } finally {
+      done.set(true);
+      reader.join();
+    }
+    assertEquals(Set.of(counts), seen);
+    assertEquals(tables, HistoricalReference.tables(jdbcUrl));
+  }
+
+  @Test
+  void aRangeOnSparkReadsOnlyItsPartitionsAndMatchesTheReference() throws Exception {
+    Instant from = Instant.parse("2018-03-07T17:30:00Z");
+    Instant to = Instant.parse("2024-11-12T00:00:00Z");
+    assertEquals(0, sparkBatch(lake, "--from", from.toString(), "--to", to.toString()));
+
+    HistoricalReference.assertTablesMatch(jdbcUrl, from, to);
+    String run = lastRun();
+    assertTrue(run.startsWith("succeeded|"), run);
+    assertTrue(run.endsWith("|2018-03-07 17:30:00+00|2024-11-12 00:00:00+00|SparkRunner"), run);
+  }
+
+  @Test
+  void aFailedSparkRunExitsNonZeroAndKeepsThePreviousTables() throws Exception {
+    assertEquals(0, sparkBatch(lake, "--from=2025-05-01", "--to=2025-06-01"));
+    Map<String, List<String>> before = HistoricalReference.tables(jdbcUrl);
+    String broken = TestServices.lake("it-batch-spark-broken-" + pid);
+    String corrupt = LakeFileSystem.rawEventsRoot(broken) + "/year=2025/month=05/truncated.parquet";
+    try (WritableByteChannel out =
+        FileSystems.create(FileSystems.matchNewResource(corrupt, false), "application/octet-stream")) {
+      out.write(ByteBuffer.wrap("PAR1 and then nothing".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    assertEquals(1, sparkBatch(broken, "--from=2025-05-01", "--to=2025-06-01"));
+
+    assertEquals(before, HistoricalReference.tables(jdbcUrl));
+    assertEquals("failed|null|null|2025-05-01 00:00:00+00|2025-06-01 00:00:00+00|SparkRunner", lastRun());
+    assertTrue(
+        TestServices.queryRows(jdbcUrl, "SELECT message FROM batch_runs ORDER BY run_id DESC LIMIT 1")
+            .get(0)
+            .contains("truncated.parquet is not a Parquet file"));
+  }
+}
