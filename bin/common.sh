@@ -36,11 +36,15 @@ build_all() {
   touch "$WIKIPULSE_HOME/target/.build-stamp"
 }
 
-# The runtime classpath of a module: its classes plus the dependency list written at package time.
+# The runtime classpath of a module: its classes plus the dependency list written at package time,
+# plus its provided dependencies when it lists them (runners/spark: Spark, which a cluster provides).
 module_classpath() {
   local module="$WIKIPULSE_HOME/$1"
   [ -f "$module/target/classpath.txt" ] || die "module $1 is not built: run ./wikipulse build"
   printf '%s:%s' "$module/target/classes" "$(cat "$module/target/classpath.txt")"
+  if [ -f "$module/target/classpath-provided.txt" ]; then
+    printf ':%s' "$(cat "$module/target/classpath-provided.txt")"
+  fi
 }
 
 # run_java MODULE MAIN_CLASS ARGS... — replaces this shell with the module's main class.
