@@ -61,18 +61,32 @@ public class AggregateTrafficVolume
         .apply("ToTrafficVolume", ParDo.of(new ToTrafficVolumeFn()));
   }
 
-  /** Sums (count, bytes) pairs. */
+  /**
+   * Sums (count, bytes) pairs. The sum of nothing is (0, 0), not BinaryCombineFn's default null:
+   * the FlinkRunner fires an empty pane when a window's state is already gone (seen when the
+   * final watermark passes the end of the window and its garbage-collection time at once) and
+   * encodes it between operators, where a null fails the job.
+   */
   static class SumPairsFn extends Combine.BinaryCombineFn<KV<Long, Long>> {
     @Override
     public KV<Long, Long> apply(KV<Long, Long> a, KV<Long, Long> b) {
       return KV.of(a.getKey() + b.getKey(), a.getValue() + b.getValue());
     }
+
+    @Override
+    public KV<Long, Long> identity() {
+      return KV.of(0L, 0L);
+    }
   }
 
+  /** One {@link TrafficVolume} per pane; an empty pane has nothing to report and is dropped. */
   static class ToTrafficVolumeFn extends DoFn<KV<Long, Long>, TrafficVolume> {
     @ProcessElement
     public void processElement(
         @Element KV<Long, Long> sums, IntervalWindow window, OutputReceiver<TrafficVolume> out) {
+      if (sums.getKey() == 0) {
+        return;
+      }
       out.output(new TrafficVolume(window.start(), window.end(), sums.getKey(), sums.getValue()));
     }
   }

@@ -25,7 +25,8 @@ import org.wikipulse.transforms.ParseRecentChange;
  * <pre>{@code
  * ./wikipulse stream                                   # DirectRunner, forever
  * ./wikipulse stream --maxRecords=6129                 # bounded: stops when every output is done
- * ./wikipulse stream --runner=FlinkRunner --flinkMaster=[local] --checkpointingInterval=10000
+ * ./wikipulse stream --runner=FlinkRunner                # see org.wikipulse.flink.FlinkSpeedLayer
+ * mvn -q -pl pipelines -am compile exec:java -Dexec.mainClass=org.wikipulse.speed.SpeedLayerPipeline -Dexec.args=--maxRecords=100
  * }</pre>
  */
 public final class SpeedLayerPipeline {
@@ -37,8 +38,16 @@ public final class SpeedLayerPipeline {
     run(options).waitUntilFinish();
   }
 
+  /**
+   * Builds and starts the speed layer; returns its handle. On the DirectRunner an unbounded run
+   * returns at once (its {@code run()} would otherwise block forever, leaving the caller no handle
+   * to wait on or cancel); {@code main} then waits, until Ctrl-C.
+   */
   public static PipelineResult run(SpeedLayerOptions options) {
     validate(options);
+    if (options.getMaxRecords() == 0) {
+      options.as(DirectOptions.class).setBlockOnRun(false);
+    }
     LakeFileSystem.configure(options);
     // The DirectRunner's immutability and encodability checks walk the whole graph for every
     // bundle (minutes for a few thousand events); they are test aids that TestPipeline-based unit

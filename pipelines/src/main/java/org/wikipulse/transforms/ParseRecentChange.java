@@ -45,20 +45,27 @@ public class ParseRecentChange extends PTransform<PCollection<RawRecord>, PColle
 
     @ProcessElement
     public void processElement(@Element RawRecord raw, MultiOutputReceiver out) {
+      // Only the parse is guarded: output() may run downstream operators in this call (Flink
+      // chains them), and their failures (a cancelled task, a broken write) must fail the bundle
+      // so the runner retries it, not turn a good record into a dead letter.
+      WikiEvent event;
       try {
-        out.get(PARSED).output(RecentChangeParser.parse(raw.payload));
-        parsed.inc();
+        event = RecentChangeParser.parse(raw.payload);
       } catch (InvalidEventException e) {
         invalid.inc();
         LOG.debug("dead letter at {}/{}/{}: {}", raw.topic, raw.partition, raw.offset, e.getMessage());
         out.get(FAILED).output(FailedRecord.of(raw, STAGE, e.getMessage(), Instant.now()));
+        return;
       } catch (RuntimeException e) {
         // A bug in the parser must not stop the pipeline either: the record still lands, with its cause.
         invalid.inc();
         LOG.warn("unexpected parse error at {}/{}/{}", raw.topic, raw.partition, raw.offset, e);
         out.get(FAILED)
             .output(FailedRecord.of(raw, STAGE, "unexpected error: " + e, Instant.now()));
+        return;
       }
+      out.get(PARSED).output(event);
+      parsed.inc();
     }
   }
 }

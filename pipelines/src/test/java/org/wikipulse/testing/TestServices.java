@@ -67,6 +67,18 @@ public final class TestServices {
     }
   }
 
+  /** The sum over {@code topic}'s partitions of the offsets {@code group} has committed (0 if none). */
+  public static long committedOffsets(String topic, String group) throws Exception {
+    try (AdminClient admin =
+        AdminClient.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka()))) {
+      return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(20, TimeUnit.SECONDS)
+          .entrySet().stream()
+          .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+          .mapToLong(e -> e.getValue().offset())
+          .sum();
+    }
+  }
+
   /** A fresh, migrated database {@code name} on the test PostgreSQL server; returns its URL. */
   public static String freshDatabase(String name) throws Exception {
     String url = Databases.withDatabase(SETTINGS.jdbcUrl(), name);

@@ -1,0 +1,65 @@
+package org.wikipulse.flink;
+
+import java.nio.file.Path;
+import java.util.Set;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wikipulse.common.Settings;
+import org.wikipulse.speed.SpeedLayerPipeline;
+
+/**
+ * The speed layer ({@link SpeedLayerPipeline}, the same graph on every runner) on Apache Flink,
+ * with the defaults a long-running job needs ({@link FlinkDefaults}: streaming, checkpoints every
+ * 10 s, retained in {@code $WIKIPULSE_DATA_DIR/flink/checkpoints/<consumer group>}) and, when the
+ * job runs in this JVM, a restart that resumes from the newest complete checkpoint by itself
+ * ({@link CheckpointRestore}). Reads: Kafka. Writes: PostgreSQL, the lake, the checkpoint folder.
+ *
+ * <pre>{@code
+ * ./wikipulse stream --runner=FlinkRunner                     # local mini-cluster, forever; Ctrl-C, SIGKILL or a crash: run it again to resume
+ * ./wikipulse stream --runner=FlinkRunner --fresh             # ignore old checkpoints, start from the committed offsets
+ * ./wikipulse stream --runner=FlinkRunner --maxRecords=6182   # bounded: stops when every output is done
+ * java -jar runners/flink/target/wikipulse-runner-flink-*-bundled.jar --topic=...
+ * flink run runners/flink/target/wikipulse-runner-flink-*-bundled.jar --stateBackend=rocksdb --stateBackendStoragePath=s3://...
+ * }</pre>
+ */
+public final class FlinkSpeedLayer {
+  private static final Logger LOG = LoggerFactory.getLogger(FlinkSpeedLayer.class);
+
+  private FlinkSpeedLayer() {}
+
+  public static void main(String[] args) {
+    PipelineResult.State state = run(args).waitUntilFinish();
+    LOG.info("Speed layer on Flink finished: {}", state);
+  }
+
+  /** Parses {@code args}, fills in the defaults and the restore, then runs the speed layer. */
+  public static PipelineResult run(String[] args) {
+    return run(args, Settings.fromEnvironment().dataDir());
+  }
+
+  /** Like {@link #run(String[])}, with local checkpoints under {@code dataDir} instead of $WIKIPULSE_DATA_DIR. */
+  public static PipelineResult run(String[] args, Path dataDir) {
+    return SpeedLayerPipeline.run(options(args, dataDir));
+  }
+
+  /** The options {@link #run} uses: {@code args}, then {@link FlinkDefaults}, then the restore. */
+  static FlinkSpeedLayerOptions options(String[] args, Path dataDir) {
+    Set<String> given = FlinkDefaults.givenFlags(args);
+    FlinkSpeedLayerOptions options =
+        PipelineOptionsFactory.fromArgs(args).withValidation().as(FlinkSpeedLayerOptions.class);
+    FlinkDefaults.apply(options, given, dataDir);
+    boolean local = FlinkDefaults.runsInThisJvm(options);
+    LOG.info(
+        "Flink {}: streaming={} parallelism={} maxParallelism={} checkpointingInterval={} ms, checkpoints in {}",
+        local ? "mini-cluster in this JVM" : "master " + options.getFlinkMaster(),
+        options.isStreaming(),
+        options.getParallelism(),
+        options.getMaxParallelism(),
+        options.getCheckpointingInterval(),
+        options.getStateBackendStoragePath());
+    CheckpointRestore.configure(options, local);
+    return options;
+  }
+}
