@@ -58,7 +58,12 @@ class MigrateIT {
             "realtime_minute_rollups",
             "realtime_minute_users",
             "realtime_recent_changes",
-            "realtime_traffic_volume"),
+            "realtime_traffic_volume",
+            "staging_hourly_patterns",
+            "staging_hourly_trends",
+            "staging_language_distribution",
+            "staging_server_rankings",
+            "staging_top_contributors"),
         tables);
   }
 
