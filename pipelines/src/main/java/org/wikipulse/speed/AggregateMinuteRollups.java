@@ -6,6 +6,7 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.schemas.SchemaRegistry;
 import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -82,7 +83,10 @@ public class AggregateMinuteRollups extends PTransform<PCollection<WikiEvent>, P
         .setCoder(
             KvCoder.of(
                 schemaCoder(windowed, keyClass), schemaCoder(windowed, RollupTotals.class)))
-        .apply("Sum" + name, Combine.perKey(new SumTotalsFn()));
+        .apply("Sum" + name, Combine.perKey(new SumTotalsFn()))
+        // The FlinkRunner can fire a pane whose accumulator is empty; it carries nothing to write
+        // (and a zero row would break the tables' CHECK constraints even when the upsert skips it).
+        .apply("DropEmpty" + name, Filter.by((KV<K, RollupTotals> kv) -> kv.getValue().eventCount > 0));
   }
 
   private static <T> Coder<T> schemaCoder(PCollection<?> in, Class<T> type) {
@@ -119,6 +123,15 @@ public class AggregateMinuteRollups extends PTransform<PCollection<WikiEvent>, P
     @Override
     public RollupTotals apply(RollupTotals a, RollupTotals b) {
       return a.plus(b);
+    }
+
+    /**
+     * The sum of nothing. Without it an empty accumulator extracts as null, which the FlinkRunner
+     * then fails to encode ("getters require withGetterTarget") when it copies the pane.
+     */
+    @Override
+    public RollupTotals identity() {
+      return new RollupTotals(0, 0, 0, 0);
     }
   }
 }

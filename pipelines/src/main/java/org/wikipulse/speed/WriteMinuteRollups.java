@@ -2,6 +2,9 @@ package org.wikipulse.speed;
 
 import org.apache.beam.sdk.io.jdbc.JdbcIO;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PDone;
 import org.wikipulse.jdbc.Jdbc;
@@ -24,19 +27,25 @@ public class WriteMinuteRollups extends PTransform<PCollectionTuple, PDone> {
 
   @Override
   public PDone expand(PCollectionTuple rollups) {
-    rollups
-        .get(AggregateMinuteRollups.ROLLUPS)
-        .apply("UpsertMinuteRollups", upsert(MinuteRollupStatement.SQL, new MinuteRollupStatement()));
-    rollups
-        .get(AggregateMinuteRollups.PAGES)
-        .apply("UpsertMinutePages", upsert(MinutePageStatement.SQL, new MinutePageStatement()));
-    rollups
-        .get(AggregateMinuteRollups.USERS)
-        .apply("UpsertMinuteUsers", upsert(MinuteUserStatement.SQL, new MinuteUserStatement()));
+    upsert(rollups.get(AggregateMinuteRollups.ROLLUPS), "UpsertMinuteRollups", MinuteRollupStatement.SQL, new MinuteRollupStatement());
+    upsert(rollups.get(AggregateMinuteRollups.PAGES), "UpsertMinutePages", MinutePageStatement.SQL, new MinutePageStatement());
+    upsert(rollups.get(AggregateMinuteRollups.USERS), "UpsertMinuteUsers", MinuteUserStatement.SQL, new MinuteUserStatement());
     return PDone.in(rollups.getPipeline());
   }
 
-  private <T> JdbcIO.Write<T> upsert(String sql, JdbcIO.PreparedStatementSetter<T> setter) {
+  /**
+   * Moves the panes into the global window before JdbcIO (each key carries its minute): Beam 2.62's
+   * JdbcIO write emits in the global window whatever the input's windows, which the FlinkRunner
+   * rejects for fixed windows with a ClassCastException (apache/beam#21882; see WriteTrafficVolume).
+   */
+  private <T> void upsert(
+      PCollection<T> panes, String name, String sql, JdbcIO.PreparedStatementSetter<T> setter) {
+    panes
+        .apply(name + "InGlobalWindow", Window.<T>into(new GlobalWindows()))
+        .apply(name, write(sql, setter));
+  }
+
+  private <T> JdbcIO.Write<T> write(String sql, JdbcIO.PreparedStatementSetter<T> setter) {
     return JdbcIO.<T>write()
         .withDataSourceConfiguration(Jdbc.dataSource(options))
         .withStatement(sql)
