@@ -16,8 +16,13 @@ stops once N records are read and every output is written.
                           crash or Ctrl-C the same command resumes from the newest complete checkpoint
                           (--fresh ignores them). Submit to a cluster instead with
                           flink run runners/flink/target/wikipulse-runner-flink-*-bundled.jar ...
-  --maxRecords=N          read N records, then finish (tests, benchmarks, backfills)
-  --help                  every option of the chosen runner (Beam's option help)
+  --maxRecords=N          read N records, then finish (tests, benchmarks, backfills; from 10,000 on Beam
+                          splits N evenly over the partitions, see --help=...SpeedLayerOptions)
+  --help=org.wikipulse.speed.SpeedLayerOptions       every option, with its default (DirectRunner)
+  --help=org.wikipulse.flink.FlinkSpeedLayerOptions  the same plus Flink's (with --runner=FlinkRunner)
+  Flink defaults (when not given): --streaming=true --checkpointingInterval=10000 (none with
+  --maxRecords) --parallelism=2 --maxParallelism=128 --stateBackend=filesystem
+  --externalizedCheckpointsEnabled=true --retainExternalizedCheckpointsOnCancellation=true
 
 Examples:
   ./wikipulse stream
@@ -30,19 +35,22 @@ stream_cmd() {
   local runner="DirectRunner" arg
   for arg in "$@"; do
     case "$arg" in
-      -h|--help|help) stream_usage; return 0 ;;
+      -h|--help|help) stream_usage; return 0 ;;  # --help=<Options> goes to Beam
       --runner=*) runner="${arg#--runner=}" ;;
     esac
   done
+  local module main
+  case "$runner" in
+    DirectRunner|org.apache.beam.runners.direct.DirectRunner)
+      module=pipelines main=org.wikipulse.speed.SpeedLayerPipeline ;;
+    FlinkRunner|org.apache.beam.runners.flink.FlinkRunner)
+      # A forked JVM from the module's classpath: Flink cannot run under mvn exec:java (COMPAT.md).
+      module=runners/flink main=org.wikipulse.flink.FlinkSpeedLayer ;;
+    *) die "stream: unknown --runner=$runner (DirectRunner or FlinkRunner)" ;;
+  esac
   ensure_built
   # The Java side reads the data dir from the environment: make it the launcher's (<repo>/data by default).
   WIKIPULSE_DATA_DIR="$(data_dir)"
   export WIKIPULSE_DATA_DIR
-  case "$runner" in
-    DirectRunner|org.apache.beam.runners.direct.DirectRunner)
-      run_java pipelines org.wikipulse.speed.SpeedLayerPipeline "$@" ;;
-    FlinkRunner|org.apache.beam.runners.flink.FlinkRunner)
-      run_java runners/flink org.wikipulse.flink.FlinkSpeedLayer "$@" ;;
-    *) die "stream: unknown --runner=$runner (DirectRunner or FlinkRunner)" ;;
-  esac
+  run_java "$module" "$main" "$@"
 }

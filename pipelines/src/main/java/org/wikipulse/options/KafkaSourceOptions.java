@@ -26,7 +26,8 @@ public interface KafkaSourceOptions extends PipelineOptions {
 
   @Description(
       "Read at most this many records, then finish every output and stop (tests, benchmarks, "
-          + "backfills); 0 = read forever")
+          + "backfills); 0 = read forever. From 10000 on, Beam splits the count evenly over the "
+          + "partitions: each reads its share, and one that holds fewer waits for more")
   @Default.Long(0)
   long getMaxRecords();
 

@@ -47,6 +47,8 @@ public final class SpeedLayerScenario {
           "{\"meta\":{\"id\":\"m1\"},\"type\":\"edit\"}",
           "{\"meta\":{\"id\":\"m2\"},\"type\":\"edit\",\"server_name\":\"en.wikipedia.org\",\"timestamp\":\"soon\"}");
   public static final int REPEATS = 50;
+  /** Partitions of the scenario's topic, as many as {@code ./wikipulse services up} creates. */
+  public static final int PARTITIONS = 3;
   public static final int KEPT_EVENTS = 5997;
   public static final long KEPT_BYTES = 1_579_620L;
   /** The speed layer's default traffic window, which the expected traffic rows assume. */
@@ -95,7 +97,7 @@ public final class SpeedLayerScenario {
   public static SpeedLayerScenario create(String name) throws Exception {
     String id = name + "-" + ProcessHandle.current().pid();
     String topic = "it-" + id;
-    TestServices.createTopic(topic, 3);
+    TestServices.createTopic(topic, PARTITIONS);
     String jdbcUrl = TestServices.freshDatabase("wikipulse_it_" + id.replace('-', '_'));
     return new SpeedLayerScenario(topic, jdbcUrl, TestServices.lake("it-" + id));
   }
@@ -134,6 +136,16 @@ public final class SpeedLayerScenario {
       }
     }
     TestServices.produce(topic, v, k);
+  }
+
+  /**
+   * Publishes a repeat of a known event to every partition: what a live stream does all the time,
+   * and what an unbounded Flink job needs after a restore. A Flink source split that has emitted no
+   * record since the job started has no output to carry its watermark (Beam 2.62), so a partition
+   * that stays quiet holds every event-time window (traffic on-time panes, lake files).
+   */
+  public void publishRepeatToEveryPartition() throws Exception {
+    TestServices.produceToEveryPartition(topic, PARTITIONS, values.get(0), keys.get(0));
   }
 
   /** How many records {@link #publishAll} publishes (6182). */

@@ -67,15 +67,18 @@ public final class TestServices {
     }
   }
 
-  /** The sum over {@code topic}'s partitions of the offsets {@code group} has committed (0 if none). */
-  public static long committedOffsets(String topic, String group) throws Exception {
-    try (AdminClient admin =
-        AdminClient.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka()))) {
-      return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(20, TimeUnit.SECONDS)
-          .entrySet().stream()
-          .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
-          .mapToLong(e -> e.getValue().offset())
-          .sum();
+  /** Publishes one record to each of {@code topic}'s partitions {@code 0..partitions-1}. */
+  public static void produceToEveryPartition(String topic, int partitions, byte[] value, String key)
+      throws Exception {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (int partition = 0; partition < partitions; partition++) {
+        producer.send(new ProducerRecord<>(topic, partition, key.getBytes(StandardCharsets.UTF_8), value));
+      }
+      producer.flush();
     }
   }
 

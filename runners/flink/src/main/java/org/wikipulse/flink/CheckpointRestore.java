@@ -82,6 +82,8 @@ final class CheckpointRestore {
       LOG.info("Deleted older checkpoint folder {}", pruned);
     }
     useConfDir(options, checkpoint.toUri().toString());
+    // Beam ignores it for a local job (the conf file does the restore); set, it records what was restored.
+    options.setSavepointPath(checkpoint.toUri().toString());
     return Optional.of(checkpoint.toString());
   }
 

@@ -30,16 +30,27 @@ public final class FlinkSpeedLayer {
   private FlinkSpeedLayer() {}
 
   public static void main(String[] args) {
-    PipelineResult.State state = run(args).waitUntilFinish();
-    LOG.info("Speed layer on Flink finished: {}", state);
+    FlinkSpeedLayerOptions options = options(args, Settings.fromEnvironment().dataDir());
+    try {
+      PipelineResult.State state = SpeedLayerPipeline.run(options).waitUntilFinish();
+      LOG.info("Speed layer on Flink finished: {}", state);
+    } catch (RuntimeException e) {
+      if (options.getSavepointPath() != null) {
+        LOG.error(
+            "The job failed after restoring {}. If the pipeline changed since (other transforms, "
+                + "--writeLake, --parallelism or --maxParallelism), its state may not fit: add "
+                + "--allowNonRestoredState to drop state that has no operator any more, or --fresh "
+                + "to start from the consumer group's committed offsets with empty state.",
+            options.getSavepointPath());
+      }
+      throw e;
+    }
   }
 
-  /** Parses {@code args}, fills in the defaults and the restore, then runs the speed layer. */
-  public static PipelineResult run(String[] args) {
-    return run(args, Settings.fromEnvironment().dataDir());
-  }
-
-  /** Like {@link #run(String[])}, with local checkpoints under {@code dataDir} instead of $WIKIPULSE_DATA_DIR. */
+  /**
+   * Parses {@code args}, fills in the defaults and the restore, then starts the speed layer; a
+   * local job keeps its checkpoints under {@code dataDir} ({@code main} uses $WIKIPULSE_DATA_DIR).
+   */
   public static PipelineResult run(String[] args, Path dataDir) {
     return SpeedLayerPipeline.run(options(args, dataDir));
   }

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wikipulse.testing.SpeedLayerScenario;
-import org.wikipulse.testing.TestServices;
 
 /**
  * The speed layer end to end on the FlinkRunner (a mini-cluster in this JVM, with {@link
@@ -39,7 +38,7 @@ class FlinkSpeedLayerIT {
 
   @Test
   @Timeout(value = 6, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-  void aBoundedRunWritesExactlyTheKeptEventsAndCommitsItsOffsets() throws Exception {
+  void aBoundedRunWritesExactlyTheKeptEvents() throws Exception {
     Path dataDir = Files.createTempDirectory("flink-it-");
     String[] args = scenario.args("it-flink", scenario.recordCount()).toArray(String[]::new);
 
@@ -50,7 +49,5 @@ class FlinkSpeedLayerIT {
 
     scenario.assertTablesHoldExactlyTheKeptEvents();
     scenario.assertLakeHoldsExactlyTheKeptEvents();
-    // A bounded read commits what it read when it ends: the next run of the group starts after it.
-    assertEquals(scenario.recordCount(), TestServices.committedOffsets(scenario.topic(), "it-flink"));
   }
 }

@@ -78,6 +78,7 @@ class FlinkSpeedLayerOptionsTest {
 
     FlinkSpeedLayerOptions o = options();
 
+    assertEquals(chk.toUri().toString(), o.getSavepointPath());
     Path conf = Path.of(o.getFlinkConfDir()).resolve("flink-conf.yaml");
     assertTrue(
         Files.readAllLines(conf).contains("execution.savepoint.path: " + chk.toUri()),
