@@ -26,6 +26,8 @@ public final class Settings {
   public static final String DATA_DIR = "WIKIPULSE_DATA_DIR";
   public static final String HTTP_PORT = "WIKIPULSE_HTTP_PORT";
   public static final String USER_AGENT = "WIKIPULSE_USER_AGENT";
+  public static final String READER_USER = "WIKIPULSE_READER_USER";
+  public static final String READER_PASSWORD = "WIKIPULSE_READER_PASSWORD";
 
   public static final String DEFAULT_KAFKA_BOOTSTRAP = "127.0.0.1:9092";
   public static final String DEFAULT_TOPIC = "wiki-raw-events";
@@ -40,6 +42,8 @@ public final class Settings {
   public static final String DEFAULT_LAKE = "s3://wikipulse-lake";
   public static final String DEFAULT_DATA_DIR = "data";
   public static final int DEFAULT_HTTP_PORT = 8080;
+  /** The read-only role the serving layer connects as (created by migration V4). */
+  public static final String DEFAULT_READER_USER = "wikipulse_reader";
   public static final String DEFAULT_USER_AGENT =
       "WikiPulse/0.1 (set WIKIPULSE_USER_AGENT to your contact details; https://meta.wikimedia.org/wiki/User-Agent_policy)";
 
@@ -84,6 +88,16 @@ public final class Settings {
   /** The database password; empty when unset (trust or peer authentication). */
   public String dbPassword() {
     return get(DB_PASSWORD, "");
+  }
+
+  /** The read-only database role of the serving layer. */
+  public String readerUser() {
+    return get(READER_USER, DEFAULT_READER_USER);
+  }
+
+  /** The read-only role's password; empty when unset (trust or peer authentication). */
+  public String readerPassword() {
+    return get(READER_PASSWORD, "");
   }
 
   public String s3Endpoint() {

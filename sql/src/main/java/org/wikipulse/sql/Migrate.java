@@ -39,6 +39,10 @@ public final class Migrate {
     }
     try {
       MigrateResult result = migrate(url, settings.dbUser(), settings.dbPassword());
+      if (!settings.readerPassword().isEmpty()) {
+        setReaderPassword(url, settings.dbUser(), settings.dbPassword(), settings.readerPassword());
+        System.out.println("password of the read-only role wikipulse_reader set from WIKIPULSE_READER_PASSWORD");
+      }
       System.out.printf(
           "schema of %s is at version %s (%d migration(s) applied now)%n",
           url, result.targetSchemaVersion == null ? "unchanged" : result.targetSchemaVersion,
@@ -58,6 +62,19 @@ public final class Migrate {
     System.err.println("migrate: " + problem + " (see --help)");
     System.exit(2);
     return null;
+  }
+
+  /**
+   * Sets the password of the serving layer's read-only role (migration V4 creates it without one).
+   * ALTER ROLE takes no bind parameters, so the password is written as an escaped string literal.
+   */
+  static void setReaderPassword(String jdbcUrl, String user, String password, String readerPassword)
+      throws SQLException {
+    try (java.sql.Connection c = Databases.connect(jdbcUrl, user, password);
+        java.sql.Statement s = c.createStatement()) {
+      s.execute(
+          "ALTER ROLE wikipulse_reader PASSWORD '" + readerPassword.replace("'", "''") + "'");
+    }
   }
 
   /** Creates the database if missing and applies every pending migration. */
