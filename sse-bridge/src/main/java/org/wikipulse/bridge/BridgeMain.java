@@ -16,6 +16,8 @@ import org.wikipulse.common.Settings;
  * <pre>{@code
  * WIKIPULSE_USER_AGENT='MyBridge/1.0 (me@example.org)' ./wikipulse bridge
  * ./wikipulse bridge --source ../shared/data/recentchange/arvindp25-DataPlumbHub.ndjson.gz --rate 20
+ * ./wikipulse bridge --source ../shared/data/recentchange/arvindp25-DataPlumbHub.ndjson.gz --loop
+ * ./wikipulse bridge --synthetic --rate 35 --seed 42
  * }</pre>
  *
  * <p>Reads: the source, the position file (streams). Writes: Kafka records, the position file
@@ -48,6 +50,9 @@ public final class BridgeMain {
     }
     StopSignal stop = StopSignal.installForProcess();
     try {
+      if (options.synthetic()) {
+        return runSynthetic(options, stop, out);
+      }
       return options.isStream() ? runStream(options, stop, out) : runFile(options, stop, out);
     } catch (BridgeException e) {
       LOG.error("bridge stopped: {}", e.getMessage());
@@ -124,7 +129,13 @@ public final class BridgeMain {
         new KafkaEventPublisher(
             options.kafkaBootstrap(), options.topic(), null, options.producerProperties());
     FileReplaySource source =
-        new FileReplaySource(file, options.rate(), options.limit(), publisher, stop);
+        new FileReplaySource(
+            file,
+            options.effectiveRate(),
+            options.limit(),
+            options.loop(),
+            PayloadSink.of(publisher),
+            stop);
     ProgressReporter reporter = new ProgressReporter(publisher, () -> 0, null);
     long start = System.nanoTime();
     int status = 0;
@@ -140,13 +151,52 @@ public final class BridgeMain {
     double elapsed = (System.nanoTime() - start) / 1e9;
     out.printf(
         Locale.ROOT,
-        "bridge %s: read=%d sent=%d keyless=%d blank=%d elapsed=%.2fs%n",
+        "bridge %s: read=%d sent=%d keyless=%d blank=%d passes=%d elapsed=%.2fs%n",
         status == 0 ? "finished" : "FAILED",
         source.read(),
         publisher.acknowledged(),
         publisher.keyless(),
         source.blank(),
+        source.passes(),
         elapsed);
+    return status;
+  }
+
+  private static int runSynthetic(BridgeOptions options, StopSignal stop, PrintStream out) {
+    LOG.info(
+        "Bridging synthetic events -> Kafka topic {} at {}",
+        options.topic(),
+        options.kafkaBootstrap());
+    KafkaEventPublisher publisher =
+        new KafkaEventPublisher(
+            options.kafkaBootstrap(), options.topic(), null, options.producerProperties());
+    SyntheticSource source =
+        new SyntheticSource(
+            options.seed(),
+            options.effectiveRate(),
+            options.limit(),
+            PayloadSink.of(publisher),
+            stop);
+    ProgressReporter reporter = new ProgressReporter(publisher, () -> 0, null);
+    long start = System.nanoTime();
+    int status = 0;
+    try {
+      source.run();
+    } catch (BridgeException e) {
+      LOG.error("bridge stopped: {}", e.getMessage());
+      status = 1;
+    } finally {
+      reporter.close();
+      publisher.close(status == 0 ? Duration.ofSeconds(30) : Duration.ofSeconds(5));
+    }
+    out.printf(
+        Locale.ROOT,
+        "bridge %s: generated=%d sent=%d seed=%d elapsed=%.2fs%n",
+        status == 0 ? "finished" : "FAILED",
+        source.sent(),
+        publisher.acknowledged(),
+        options.seed(),
+        (System.nanoTime() - start) / 1e9);
     return status;
   }
 }

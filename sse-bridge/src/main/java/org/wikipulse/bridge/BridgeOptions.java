@@ -39,9 +39,20 @@ public final class BridgeOptions {
           "--since",
           "--user-agent",
           "--position-file",
-          "--producer-property");
+          "--producer-property",
+          "--seed");
+
+  /** Flags without a value. */
+  private static final java.util.Set<String> SWITCHES = java.util.Set.of("--synthetic", "--loop");
+
+  /** Events per second of {@code --synthetic} and {@code --loop} when {@code --rate} is not given. */
+  public static final double DEFAULT_GENERATED_RATE = 35;
 
   private String source = DEFAULT_SOURCE;
+  private boolean sourceGiven;
+  private boolean synthetic;
+  private boolean loop;
+  private Long seed;
   private double rate;
   private long limit;
   private Instant since;
@@ -63,14 +74,22 @@ public final class BridgeOptions {
   public static String usage() {
     return String.join(
         "\n",
-        "Usage: wikipulse bridge [--source URL|FILE] [options]",
+        "Usage: wikipulse bridge [--source URL|FILE [--loop] | --synthetic [--seed N]] [options]",
         "",
         "Publishes Wikimedia recentchange events to Kafka (topic $WIKIPULSE_TOPIC at",
         "$WIKIPULSE_KAFKA_BOOTSTRAP), unchanged, keyed by server_name.",
         "",
         "  --source SRC              an EventStreams (SSE) URL, or a recorded file.ndjson / file.ndjson.gz",
         "                            (default " + DEFAULT_SOURCE + ")",
-        "  --rate N                  file replay: at most N events per second (default: unlimited)",
+        "  --loop                    file replay: start again at the end, with fresh meta.id and the send",
+        "                            time as meta.dt/timestamp (so de-duplication keeps the repeats);",
+        "                            runs until stopped or --limit",
+        "  --synthetic               generate realistic events instead of reading a source (a mix of wikis,",
+        "                            types, bots, namespaces and edit sizes like the live feed's)",
+        "  --seed N                  --synthetic: the generator's seed; the same seed gives the same events",
+        "                            and ids (default: a random seed)",
+        "  --rate N                  file replay and --synthetic: at most N events per second (default:",
+        "                            unlimited for a file, " + (int) DEFAULT_GENERATED_RATE + " with --loop or --synthetic)",
         "  --limit N                 stop after N events (default: no limit)",
         "  --since TIME              SSE: start at this time (ISO-8601, e.g. 2025-05-03T07:46:00Z) when",
         "                            no saved position exists",
@@ -103,6 +122,17 @@ public final class BridgeOptions {
       if (!flag.startsWith("--")) {
         throw new UsageException("unexpected argument '" + arg + "'");
       }
+      if (SWITCHES.contains(flag)) {
+        if (value != null) {
+          throw new UsageException(flag + " takes no value");
+        }
+        if (flag.equals("--synthetic")) {
+          o.synthetic = true;
+        } else {
+          o.loop = true;
+        }
+        continue;
+      }
       if (!FLAGS_WITH_VALUE.contains(flag)) {
         throw new UsageException("unknown option '" + flag + "'");
       }
@@ -113,7 +143,17 @@ public final class BridgeOptions {
         value = args[++i];
       }
       switch (flag) {
-        case "--source" -> o.source = requireNonBlank(flag, value);
+        case "--source" -> {
+          o.source = requireNonBlank(flag, value);
+          o.sourceGiven = true;
+        }
+        case "--seed" -> {
+          try {
+            o.seed = Long.parseLong(value.trim());
+          } catch (NumberFormatException e) {
+            throw new UsageException("--seed needs a whole number, got '" + value + "'");
+          }
+        }
         case "--rate" -> o.rate = parsePositiveDouble(flag, value);
         case "--limit" -> o.limit = parsePositiveLong(flag, value);
         case "--since" -> o.since = parseTime(value);
@@ -128,6 +168,15 @@ public final class BridgeOptions {
         }
         default -> throw new UsageException("unknown option '" + flag + "'");
       }
+    }
+    if (o.synthetic && o.sourceGiven) {
+      throw new UsageException("--synthetic and --source exclude each other: choose one source");
+    }
+    if (o.seed != null && !o.synthetic) {
+      throw new UsageException("--seed applies to --synthetic only");
+    }
+    if (o.loop && (o.synthetic || o.isStream())) {
+      throw new UsageException("--loop applies to a recorded file (--source FILE) only");
     }
     return o;
   }
@@ -186,6 +235,9 @@ public final class BridgeOptions {
 
   /** True when the source is an http(s) URL (an SSE stream); otherwise it is a file to replay. */
   public boolean isStream() {
+    if (synthetic) {
+      return false;
+    }
     String s = source.toLowerCase(Locale.ROOT);
     return s.startsWith("http://") || s.startsWith("https://");
   }
@@ -197,6 +249,35 @@ public final class BridgeOptions {
   /** Events per second for file replay; 0 means unlimited. */
   public double rate() {
     return rate;
+  }
+
+  /**
+   * Events per second of the file or generator: {@code --rate}, or {@link #DEFAULT_GENERATED_RATE}
+   * with {@code --synthetic} or {@code --loop} (an endless source must be paced), or 0 (unpaced).
+   */
+  public double effectiveRate() {
+    if (rate > 0) {
+      return rate;
+    }
+    return synthetic || loop ? DEFAULT_GENERATED_RATE : 0;
+  }
+
+  /** True for {@code --synthetic}: events come from {@link SyntheticEvents}. */
+  public boolean synthetic() {
+    return synthetic;
+  }
+
+  /** True for {@code --loop}: a file is replayed again and again with fresh ids and times. */
+  public boolean loop() {
+    return loop;
+  }
+
+  /** The {@code --seed}, or a seed drawn now (so two runs do not repeat each other's ids). */
+  public long seed() {
+    if (seed == null) {
+      seed = new java.security.SecureRandom().nextLong();
+    }
+    return seed;
   }
 
   /** Events to publish before stopping; 0 means no limit. */

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
@@ -19,7 +20,11 @@ import org.slf4j.LoggerFactory;
  * {@code n / rate} s after the first) and limited ({@code --limit}). Finishes by flushing, so when {@link
  * #run()} returns every event read is acknowledged.
  *
- * <p>Reads: the file. Writes: Kafka records (through the publisher).
+ * <p>With {@code --loop} it starts the file again when it ends, until stopped or the limit, and every
+ * event goes through {@link ReplayRewriter}: a fresh {@code meta.id} and the send time as its time, so
+ * the pipelines' de-duplication keeps the repeats and the real-time views show them as current.
+ *
+ * <p>Reads: the file. Writes: payloads to the sink (Kafka in the bridge).
  */
 public final class FileReplaySource {
 
@@ -28,18 +33,27 @@ public final class FileReplaySource {
   private final Path file;
   private final double rate;
   private final long limit;
-  private final KafkaEventPublisher publisher;
+  private final ReplayRewriter rewriter;
+  private final PayloadSink publisher;
   private final StopSignal stop;
   private long read;
   private long blank;
+  private long passes;
 
+  /** A replay of {@code file}; {@code loop} starts it again at its end, rewriting ids and times. */
   public FileReplaySource(
-      Path file, double rate, long limit, KafkaEventPublisher publisher, StopSignal stop) {
+      Path file, double rate, long limit, boolean loop, PayloadSink publisher, StopSignal stop) {
     this.file = file;
     this.rate = rate;
     this.limit = limit;
+    this.rewriter = loop ? new ReplayRewriter() : null;
     this.publisher = publisher;
     this.stop = stop;
+  }
+
+  /** Passes started over the file (1 without {@code --loop}). */
+  public long passes() {
+    return passes;
   }
 
   /** Non-blank lines read (each handed to Kafka). */
@@ -58,15 +72,40 @@ public final class FileReplaySource {
       throw new BridgeException("no such file: " + file.toAbsolutePath());
     }
     LOG.info(
-        "Replaying {} ({}{})",
+        "Replaying {} ({}{}{})",
         file,
         rate > 0 ? rate + " events/s" : "unpaced",
-        limit > 0 ? ", at most " + limit + " events" : "");
+        limit > 0 ? ", at most " + limit + " events" : "",
+        rewriter != null ? ", looping with fresh ids and times" : "");
     long start = System.nanoTime();
+    boolean more = true;
+    while (more) {
+      long readBefore = read;
+      passes++;
+      if (passes == 2 || (passes > 2 && passes % 10 == 0)) {
+        LOG.info("Reached the end of {} after {} events: starting pass {}", file, read, passes);
+      }
+      more = replayOnce(start) && rewriter != null;
+      if (more && read == readBefore) {
+        publisher.flush();
+        throw new BridgeException("cannot loop over " + file + ": it holds no events");
+      }
+    }
+    publisher.flush();
+  }
+
+  /** One pass over the file; returns true when it reached the end (not stopped, not limited). */
+  private boolean replayOnce(long start) {
     try (InputStream in = open(file)) {
       LineReader lines = new LineReader(in);
       byte[] line;
-      while (!stop.isStopping() && (limit == 0 || read < limit) && (line = lines.next()) != null) {
+      while (true) {
+        if (stop.isStopping() || (limit > 0 && read >= limit)) {
+          return false;
+        }
+        if ((line = lines.next()) == null) {
+          return true;
+        }
         if (isBlank(line)) {
           blank++;
           continue;
@@ -75,17 +114,16 @@ public final class FileReplaySource {
           long due = start + (long) (read * 1e9 / rate);
           long wait = due - System.nanoTime();
           if (wait > 0 && stop.sleep(Duration.ofNanos(wait))) {
-            break;
+            return false;
           }
         }
-        publisher.publish(line, null);
+        publisher.publish(rewriter == null ? line : rewriter.rewrite(line, Instant.now()));
         read++;
       }
     } catch (IOException e) {
       publisher.flush();
       throw new BridgeException("cannot read " + file + " after " + read + " events: " + e, e);
     }
-    publisher.flush();
   }
 
   /** Opens {@code file}, unzipping it when it starts with the gzip magic bytes 1f 8b. */

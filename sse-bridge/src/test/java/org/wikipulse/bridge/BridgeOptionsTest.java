@@ -69,6 +69,25 @@ class BridgeOptionsTest {
   }
 
   @Test
+  void syntheticAndLoopArePacedByDefault() throws Exception {
+    BridgeOptions synthetic = BridgeOptions.parse(new String[] {"--synthetic", "--seed=42"}, SETTINGS);
+    assertTrue(synthetic.synthetic());
+    assertFalse(synthetic.isStream());
+    assertEquals(42, synthetic.seed());
+    assertEquals(BridgeOptions.DEFAULT_GENERATED_RATE, synthetic.effectiveRate());
+    BridgeOptions loop =
+        BridgeOptions.parse(new String[] {"--source", "f.ndjson.gz", "--loop", "--rate", "100"}, SETTINGS);
+    assertTrue(loop.loop());
+    assertEquals(100, loop.effectiveRate());
+    assertEquals(
+        BridgeOptions.DEFAULT_GENERATED_RATE,
+        BridgeOptions.parse(new String[] {"--source", "f.ndjson", "--loop"}, SETTINGS).effectiveRate());
+    assertEquals(0, BridgeOptions.parse(new String[] {"--source", "f.ndjson"}, SETTINGS).effectiveRate());
+    BridgeOptions randomSeed = BridgeOptions.parse(new String[] {"--synthetic"}, SETTINGS);
+    assertEquals(randomSeed.seed(), randomSeed.seed());
+  }
+
+  @Test
   void sinceAcceptsOffsetsAndDates() throws Exception {
     assertEquals(Instant.parse("2025-05-03T05:46:00Z"), BridgeOptions.parseTime("2025-05-03T07:46:00+02:00"));
     assertEquals(Instant.parse("2025-05-03T00:00:00Z"), BridgeOptions.parseTime("2025-05-03"));
@@ -94,7 +113,14 @@ class BridgeOptionsTest {
       {"--since", "yesterday"},
       {"--source", ""},
       {"--producer-property", "novalue"},
-      {"stray"}
+      {"stray"},
+      {"--synthetic", "--source", "f.ndjson"},
+      {"--synthetic=yes"},
+      {"--seed", "1"},
+      {"--synthetic", "--seed", "x"},
+      {"--loop"},
+      {"--loop", "--source", "https://x.org/s"},
+      {"--loop", "--synthetic"}
     };
     for (String[] args : bad) {
       assertThrows(BridgeOptions.UsageException.class, () -> BridgeOptions.parse(args, SETTINGS), String.join(" ", args));
