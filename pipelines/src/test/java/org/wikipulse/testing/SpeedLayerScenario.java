@@ -138,14 +138,20 @@ public final class SpeedLayerScenario {
                   "--source",
                   file.toString())
               .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.INHERIT);
+              // not inherited: the test JVM's own stdout is Surefire's channel
+              .redirectOutput(file.resolveSibling(file.getFileName() + ".log").toFile());
       pb.environment().put("WIKIPULSE_TOPIC", topic);
       Process p = pb.start();
       if (!p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
         p.destroyForcibly();
         throw new IllegalStateException("the bridge did not finish replaying " + file + " within 5 min");
       }
-      assertEquals(0, p.exitValue(), "the bridge's exit code");
+      java.nio.file.Path log = file.resolveSibling(file.getFileName() + ".log");
+      String output = java.nio.file.Files.readString(log);
+      assertEquals(0, p.exitValue(), "the bridge's exit code; its output:\n" + output);
+      org.junit.jupiter.api.Assertions.assertTrue(
+          output.contains("bridge finished: read=" + values.size() + " sent=" + values.size()), output);
+      java.nio.file.Files.deleteIfExists(log);
     } finally {
       java.nio.file.Files.deleteIfExists(file);
     }
