@@ -25,6 +25,7 @@ public final class Settings {
   public static final String LAKE = "WIKIPULSE_LAKE";
   public static final String DATA_DIR = "WIKIPULSE_DATA_DIR";
   public static final String HTTP_PORT = "WIKIPULSE_HTTP_PORT";
+  public static final String HTTP_HOST = "WIKIPULSE_HTTP_HOST";
   public static final String USER_AGENT = "WIKIPULSE_USER_AGENT";
   public static final String READER_USER = "WIKIPULSE_READER_USER";
   public static final String READER_PASSWORD = "WIKIPULSE_READER_PASSWORD";
@@ -42,6 +43,8 @@ public final class Settings {
   public static final String DEFAULT_LAKE = "s3://wikipulse-lake";
   public static final String DEFAULT_DATA_DIR = "data";
   public static final int DEFAULT_HTTP_PORT = 8080;
+  /** The serving layer listens on loopback only unless told otherwise (0.0.0.0 in a container). */
+  public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
   /** The read-only role the serving layer connects as (created by migration V4). */
   public static final String DEFAULT_READER_USER = "wikipulse_reader";
   public static final String DEFAULT_USER_AGENT =
@@ -123,6 +126,11 @@ public final class Settings {
 
   public Path dataDir() {
     return Path.of(get(DATA_DIR, DEFAULT_DATA_DIR)).toAbsolutePath();
+  }
+
+  /** The address the serving layer binds. */
+  public String httpHost() {
+    return get(HTTP_HOST, DEFAULT_HTTP_HOST);
   }
 
   public int httpPort() {

@@ -46,6 +46,7 @@ public final class DashboardServer implements AutoCloseable {
   private final TtlCache cache;
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final int requestedPort;
+  private String host = "127.0.0.1";
   private volatile Map<String, Object> lastStatus = Map.of();
 
   /**
@@ -61,7 +62,14 @@ public final class DashboardServer implements AutoCloseable {
     this.http = Service.ignite();
   }
 
+  /** The address to bind (default 127.0.0.1: loopback only). */
+  public DashboardServer host(String address) {
+    this.host = address;
+    return this;
+  }
+
   public DashboardServer start() {
+    http.ipAddress(host);
     http.port(requestedPort);
     http.threadPool(64, 8, 30_000);
     http.staticFiles.location("/public");

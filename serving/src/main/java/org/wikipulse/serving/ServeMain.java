@@ -21,14 +21,16 @@ public final class ServeMain {
   public static void main(String[] args) throws Exception {
     Settings settings = Settings.fromEnvironment();
     int port = settings.httpPort();
+    String host = settings.httpHost();
     String group = "wikipulse-speed";
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("-h") || a.equals("--help")) {
         System.out.println(
-            "Usage: ./wikipulse serve [--port N] [--group G]\n"
+            "Usage: ./wikipulse serve [--port N] [--host ADDRESS] [--group G]\n"
                 + "Serves the dashboard (/ and /history.html), the JSON API (/api/..., see docs/api.md),\n"
-                + "/health and /metrics. Port: --port, else $WIKIPULSE_HTTP_PORT, else 8080.\n"
+                + "/health and /metrics. Port: --port, else $WIKIPULSE_HTTP_PORT, else 8080. Address:\n"
+                + "--host, else $WIKIPULSE_HTTP_HOST, else 127.0.0.1 (this machine only; 0.0.0.0 = all).\n"
                 + "Database: $WIKIPULSE_JDBC_URL as $WIKIPULSE_READER_USER (default wikipulse_reader,\n"
                 + "a read-only role created by ./wikipulse migrate). Consumer lag: group G (default\n"
                 + "wikipulse-speed) on $WIKIPULSE_KAFKA_BOOTSTRAP.");
@@ -39,6 +41,7 @@ public final class ServeMain {
       switch (name) {
         case "--port" -> port = parsePort(value);
         case "--group" -> group = value;
+        case "--host" -> host = value;
         default -> fail(2, "serve: unknown option " + a + " (see --help)");
       }
     }
@@ -55,7 +58,7 @@ public final class ServeMain {
     ConsumerLag lag = new ConsumerLag(settings.kafkaBootstrap(), group, settings.topic(), Duration.ofSeconds(10));
     DashboardServer server;
     try {
-      server = new DashboardServer(new Db(pool), Clock.systemUTC(), lag::latest, port, true).start();
+      server = new DashboardServer(new Db(pool), Clock.systemUTC(), lag::latest, port, true).host(host).start();
     } catch (RuntimeException e) {
       lag.close();
       pool.close();
@@ -63,7 +66,7 @@ public final class ServeMain {
           + " (is another service on it? use --port or WIKIPULSE_HTTP_PORT)");
       return;
     }
-    System.out.println("WikiPulse dashboard: http://127.0.0.1:" + server.port() + "/  (API: /api/..., health: /health, metrics: /metrics)");
+    System.out.println("WikiPulse dashboard: http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + server.port() + "/  (API: /api/..., health: /health, metrics: /metrics)");
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.stop();
