@@ -140,7 +140,8 @@ _svc_wait_port() {
   local name="$1" host="$2" port="$3" deadline=$(( $(date +%s) + SVC_TIMEOUT ))
   shift 3
   while ! _svc_port_open "$host" "$port"; do
-    if ! _svc_pid "$name" >/dev/null; then
+    # kill -0, not _svc_pid: right after the fork the child's command line is still bash's.
+    if ! kill -0 "$(cat "$SVC_RUN/$name.pid" 2>/dev/null)" 2>/dev/null; then
       _svc_tail_log "$@"
       die "$name exited during start-up (logs above, full logs in $SVC_LOGS)"
     fi
@@ -417,6 +418,63 @@ _svc_pg_check() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Embedded PostgreSQL (./wikipulse demo's fallback when nothing answers at WIKIPULSE_JDBC_URL)
+
+# Starts an embedded PostgreSQL 15 (module services/embedded-postgres) on the JDBC URL's port, data in
+# $WIKIPULSE_DATA_DIR/postgres (kept: the next start reuses it), and waits until it answers.
+# Sets SVC_PG_EMBEDDED_STARTED=1 when this call started it. Needs _svc_load_settings.
+_svc_pg_embedded_up() {
+  SVC_PG_EMBEDDED_STARTED=""
+  mkdir -p "$SVC_RUN" "$SVC_LOGS" "$SVC_DATA/tmp"
+  local pid
+  if pid="$(_svc_pid postgres)"; then
+    log "PostgreSQL: the embedded server of this data dir is already running (pid $pid)"
+  else
+    _svc_is_local_host "$SVC_PG_HOST" \
+      || die "PostgreSQL at $SVC_PG_HOST:$SVC_PG_PORT does not answer, and an embedded one can only run on this machine: start it, or set WIKIPULSE_JDBC_URL to a local address (jdbc:postgresql://127.0.0.1:5432/wikipulse)"
+    # 256 MB: unpacking the xz-compressed binaries (first start only) needs more than 96 MB.
+    mkdir -p "$SVC_DATA/postgres" "$SVC_DATA/postgres-bin"
+    local t0; t0="$(_svc_ms)"
+    if ! _svc_pg_embedded_start; then
+      # A start killed while unpacking leaves half the binaries, which the next start trips over.
+      if grep -q "FileAlreadyExistsException: $SVC_DATA/postgres-bin/" "$SVC_LOGS/postgres.log"; then
+        log "PostgreSQL: the unpacked binaries in $SVC_DATA/postgres-bin are incomplete: unpacking them again"
+        rm -rf "$SVC_DATA/postgres-bin"
+        mkdir -p "$SVC_DATA/postgres-bin"
+        _svc_pg_embedded_start || { _svc_tail_log "$SVC_LOGS/postgres.log"; die "the embedded PostgreSQL exited during start-up (log above: $SVC_LOGS/postgres.log)"; }
+      else
+        _svc_tail_log "$SVC_LOGS/postgres.log"
+        die "the embedded PostgreSQL exited during start-up (log above: $SVC_LOGS/postgres.log)"
+      fi
+    fi
+    log "PostgreSQL: $(grep -o "embedded PostgreSQL ready.*" "$SVC_LOGS/postgres.log" | tail -n 1), pid $(cat "$SVC_RUN/postgres.pid") (total $(_svc_secs_since "$t0"))"
+  fi
+  _svc_port_open "$SVC_PG_HOST" "$SVC_PG_PORT" \
+    || die "the embedded PostgreSQL runs but does not answer on $SVC_PG_HOST:$SVC_PG_PORT (log: $SVC_LOGS/postgres.log)"
+}
+
+# Starts the embedded server's JVM and waits for its "ready" line; returns 1 if it exits first.
+_svc_pg_embedded_start() {
+  setsid nohup java -Dwikipulse.service=postgres -Dwikipulse.data="$SVC_DATA" \
+    -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.io.tmpdir="$SVC_DATA/tmp" \
+    -cp "$(module_classpath services/embedded-postgres)" org.wikipulse.services.EmbeddedPostgresMain \
+    "$SVC_PG_PORT" "$SVC_DATA/postgres" "$SVC_DATA/postgres-bin" \
+    >"$SVC_LOGS/postgres.log" 2>&1 </dev/null 8>&- 9>&- &
+  echo $! >"$SVC_RUN/postgres.pid"
+  echo "$SVC_PG_HOST:$SVC_PG_PORT" >"$SVC_RUN/postgres.addr"
+  SVC_PG_EMBEDDED_STARTED=1
+  local deadline=$(( $(date +%s) + SVC_TIMEOUT ))
+  until grep -q "embedded PostgreSQL ready" "$SVC_LOGS/postgres.log" 2>/dev/null; do
+    kill -0 "$(cat "$SVC_RUN/postgres.pid")" 2>/dev/null || return 1
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      _svc_tail_log "$SVC_LOGS/postgres.log"
+      die "the embedded PostgreSQL did not start within ${SVC_TIMEOUT}s (log: $SVC_LOGS/postgres.log)"
+    fi
+    sleep 0.3
+  done
+}
+
+# ---------------------------------------------------------------------------------------------
 # down
 
 _svc_down() {
@@ -428,13 +486,13 @@ _svc_down() {
     flock -w 300 9 || die "another './wikipulse services' command holds $SVC_RUN/services.lock"
   fi
   local name pid pids=() names=()
-  for name in s3 kafka; do
+  for name in s3 kafka postgres; do
     if pid="$(_svc_pid "$name")"; then
       log "stopping $(_svc_label "$name") (pid $pid)"
       kill -TERM "$pid" 2>/dev/null || true
       pids+=("$pid"); names+=("$name")
     else
-      log "$(_svc_label "$name") is not running"
+      [ "$name" = postgres ] || log "$(_svc_label "$name") is not running"
       rm -f "$SVC_RUN/$name.pid" "$SVC_RUN/$name.addr"
     fi
   done
@@ -461,7 +519,7 @@ _svc_down() {
   return 0
 }
 
-_svc_label() { case "$1" in kafka) echo "Kafka broker" ;; s3) echo "S3 server" ;; *) echo "$1" ;; esac; }
+_svc_label() { case "$1" in kafka) echo "Kafka broker" ;; s3) echo "S3 server" ;; postgres) echo "embedded PostgreSQL" ;; *) echo "$1" ;; esac; }
 
 # ---------------------------------------------------------------------------------------------
 # status
@@ -472,7 +530,10 @@ _svc_status() {
   local all_up=0
   _svc_status_line kafka "Kafka" "$SVC_KAFKA_HOST" "$SVC_KAFKA_PORT" "$SVC_KAFKA_ADDR" || all_up=3
   _svc_status_line s3 "S3" "$SVC_S3_HOST" "$SVC_S3_PORT" "$SVC_S3_ENDPOINT" || all_up=3
-  if _svc_port_open "$SVC_PG_HOST" "$SVC_PG_PORT"; then
+  local pg_pid
+  if pg_pid="$(_svc_pid postgres)" && _svc_port_open "$SVC_PG_HOST" "$SVC_PG_PORT"; then
+    printf '%-11s %-5s %-28s %s\n' "PostgreSQL" "up" "$SVC_PG_HOST:$SVC_PG_PORT" "embedded (started by demo), pid $pg_pid"
+  elif _svc_port_open "$SVC_PG_HOST" "$SVC_PG_PORT"; then
     printf '%-11s %-5s %-28s %s\n' "PostgreSQL" "up" "$SVC_PG_HOST:$SVC_PG_PORT" "(not managed by services up/down)"
   else
     printf '%-11s %-5s %-28s %s\n' "PostgreSQL" "down" "$SVC_PG_HOST:$SVC_PG_PORT" "(not managed by services up/down; 'services up' starts a local cluster)"

