@@ -310,10 +310,18 @@ _demo_loop() {
     fi
     if [ -n "$end" ] && [ "$now" -ge "$end" ]; then
       if [ -n "$DEMO_BATCH_PID" ]; then
-        _demo_step "--duration reached: waiting for batch run $runs to finish first"
-        local rc=0
-        wait "$DEMO_BATCH_PID" 2>/dev/null || rc=$?
-        _demo_batch_finished "$rc"
+        # A bounded run lets a batch run finish (up to 10 more minutes) rather than lose it.
+        _demo_step "--duration reached: waiting for batch run $runs to finish first (at most 10 min)"
+        local until=$(( now + 600 ))
+        while kill -0 "$DEMO_BATCH_PID" 2>/dev/null && [ "$(date +%s)" -lt "$until" ]; do
+          sleep 1 &
+          wait $! 2>/dev/null || true
+        done
+        if kill -0 "$DEMO_BATCH_PID" 2>/dev/null; then
+          _demo_step "batch: run $runs is still running after 10 min: stopping it"
+        else
+          _demo_batch_finished
+        fi
       fi
       _demo_step "--duration of ${DEMO_DURATION} s reached"
       return 0
