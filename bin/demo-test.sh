@@ -56,7 +56,7 @@ leftovers() {
   local pid
   for pid in $(ps -eo pid=); do
     [ "$pid" = "$$" ] && continue
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$data" && echo "$pid"
+    { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qF -- "$data" && echo "$pid"
   done
   return 0
 }
@@ -92,7 +92,7 @@ while :; do
   kill -0 "$demo_pid" 2>/dev/null || fail "the demo exited before the checks held"
   if [ -z "$realtime" ]; then
     body="$(curl -s --max-time 5 "$api/api/realtime/summary?window=30m" || true)"
-    events="$(grep -oE '"events":[0-9]+' <<<"$body" | head -n 1 | cut -d: -f2)"
+    events="$(grep -oE '"events":[0-9]+' <<<"$body" | head -n 1 | cut -d: -f2 || true)"
     if [ -n "$events" ] && [ "$events" -gt 0 ]; then
       realtime="$events"
       say "ok: /api/realtime/summary shows $events events in the last 30 min ($(( $(date +%s) - t0 )) s)"
@@ -101,14 +101,14 @@ while :; do
   if [ -z "$runs" ]; then
     body="$(curl -s --max-time 5 "$api/api/historical/runs" || true)"
     if grep -q '"last_success":{' <<<"$body"; then
-      runs="$(grep -oE '"last_success":\{[^}]*\}' <<<"$body")"
+      runs="$(grep -oE '"last_success":\{[^}]*\}' <<<"$body" || true)"
       say "ok: /api/historical/runs has a last_success ($(( $(date +%s) - t0 )) s): $runs"
     fi
   fi
   if [ -z "$hourly" ]; then
     body="$(curl -s --max-time 5 "$api/api/historical/hourly?hours=48" || true)"
     if grep -q '"source":"batch"' <<<"$body"; then
-      hourly="$(grep -oE '\{[^{}]*"source":"batch"[^{}]*\}' <<<"$body" | head -n 1)"
+      hourly="$(grep -oE '\{[^{}]*"source":"batch"[^{}]*\}' <<<"$body" | head -n 1 || true)"
       say "ok: /api/historical/hourly has a point from the batch layer ($(( $(date +%s) - t0 )) s): $hourly"
     fi
   fi
