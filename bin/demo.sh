@@ -378,18 +378,21 @@ _demo_progress() {
     DEMO_LAST_SENT="$sent"
     DEMO_LAST_T="$now"
   fi
-  local summary events velocity
-  summary="$(curl -s --max-time 3 "http://127.0.0.1:$DEMO_PORT/api/realtime/summary?window=5m" 2>/dev/null)" || true
-  events="$(grep -oE '"events":[0-9]+' <<<"$summary" | head -n 1 | cut -d: -f2)"
-  velocity="$(grep -oE '"velocity":[0-9.]+' <<<"$summary" | head -n 1 | cut -d: -f2)"
+  local summary events status age lag
+  summary="$(curl -s --max-time 3 "http://127.0.0.1:$DEMO_PORT/api/realtime/summary?window=30m" 2>/dev/null)" || true
+  events="$(grep -oE '"events":[0-9]+' <<<"$summary" | head -n 1 | cut -d: -f2)" || true
+  status="$(curl -s --max-time 3 "http://127.0.0.1:$DEMO_PORT/api/status" 2>/dev/null)" || true
+  age="$(grep -oE '"last_event_age_seconds":[0-9.]+' <<<"$status" | head -n 1 | cut -d: -f2 | cut -d. -f1)" || true
+  lag="$(grep -oE '"consumer_lag":[0-9]+' <<<"$status" | head -n 1 | cut -d: -f2)" || true
   local batch=""
   if [ -n "$DEMO_BATCH_PID" ]; then
     batch="batch run $DEMO_BATCH_RUN running"
   elif [ -n "$next_batch" ]; then
     batch="next batch in $(( next_batch - now )) s"
   fi
-  printf '[demo %s] bridge %s events/s (%s sent) | speed layer: %s events kept in the last 5 min, %s events/s | %s\n' \
-    "$(_demo_elapsed)" "$rate" "${sent:-0}" "${events:-?}" "${velocity:-?}" "${batch:-batch off}"
+  printf '[demo %s] bridge %s events/s (%s sent) | speed layer: %s events in the last 30 min, newest %s, Kafka lag %s | %s\n' \
+    "$(_demo_elapsed)" "$rate" "${sent:-0}" "${events:-?}" "$( [ -n "$age" ] && echo "${age} s old" || echo "none yet")" \
+    "${lag:-?}" "${batch:-batch off}"
 }
 
 # ---------------------------------------------------------------------------------------------
