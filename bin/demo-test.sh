@@ -14,13 +14,15 @@
 # (default target/demo-test, wiped first), WIKIPULSE_DEMO_TEST_PORT_BASE (default 27000: Kafka +92 and
 # +93, S3 +100, dashboard +80, PostgreSQL +32), WIKIPULSE_DEMO_TEST_RATE synthetic events/s (default 10:
 # the DirectRunner must keep up on 2 shared cores, or the lake's windows, which close with the
-# event-time watermark, never close). WIKIPULSE_SKIP_BUILD=1 uses what is already built.
+# event-time watermark, never close), WIKIPULSE_DEMO_TEST_RUNNER the speed layer's runner (default
+# DirectRunner; FlinkRunner). WIKIPULSE_SKIP_BUILD=1 uses what is already built.
 set -euo pipefail
 
 home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 base="${WIKIPULSE_DEMO_TEST_PORT_BASE:-27000}"
 timeout_s="${WIKIPULSE_DEMO_TEST_TIMEOUT:-900}"
 rate="${WIKIPULSE_DEMO_TEST_RATE:-10}"
+runner="${WIKIPULSE_DEMO_TEST_RUNNER:-DirectRunner}"
 data="${WIKIPULSE_DEMO_TEST_DATA_DIR:-$home/target/demo-test}"
 export WIKIPULSE_DATA_DIR="$data"
 export WIKIPULSE_KAFKA_BOOTSTRAP="127.0.0.1:$((base + 92))"
@@ -50,8 +52,8 @@ done
 
 out="$data/demo-test.out"
 t0="$(date +%s)"
-say "starting: ./wikipulse demo --synthetic --seed 7 --rate $rate --batch-every 1 --duration $timeout_s (output: $out)"
-"$home/wikipulse" demo --synthetic --seed 7 --rate "$rate" --batch-every 1 --duration "$timeout_s" >"$out" 2>&1 &
+say "starting: ./wikipulse demo --synthetic --seed 7 --rate $rate --runner=$runner --batch-every 1 --duration $timeout_s (output: $out)"
+"$home/wikipulse" demo --synthetic --seed 7 --rate "$rate" "--runner=$runner" --batch-every 1 --duration "$timeout_s" >"$out" 2>&1 &
 demo_pid=$!
 
 # Whatever happens, the demo is stopped; and as a last resort, any process of this data dir.
