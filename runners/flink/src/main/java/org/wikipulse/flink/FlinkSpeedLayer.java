@@ -32,8 +32,12 @@ public final class FlinkSpeedLayer {
   public static void main(String[] args) {
     FlinkSpeedLayerOptions options = options(args, Settings.fromEnvironment().dataDir());
     try {
-      PipelineResult.State state = SpeedLayerPipeline.run(options).waitUntilFinish();
+      PipelineResult result = SpeedLayerPipeline.run(options);
+      PipelineResult.State state = result.waitUntilFinish();
       LOG.info("Speed layer on Flink finished: {}", state);
+      if (options.getMaxRecords() > 0) {
+        System.out.println(org.wikipulse.speed.RunSummary.describe(result));
+      }
     } catch (RuntimeException e) {
       if (options.getSavepointPath() != null) {
         LOG.error(
