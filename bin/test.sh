@@ -18,6 +18,9 @@ USAGE
       return 0 ;;
   esac
   need_java
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    die "the dashboard's browser test needs Chromium and its ChromeDriver: apt-get install -y chromium chromium-driver (Debian/Ubuntu)"
+  fi
 
   export WIKIPULSE_DATA_DIR="${WIKIPULSE_TEST_DATA_DIR:-$WIKIPULSE_HOME/target/test-services}"
   export WIKIPULSE_KAFKA_BOOTSTRAP="${WIKIPULSE_TEST_KAFKA_BOOTSTRAP:-127.0.0.1:19092}"

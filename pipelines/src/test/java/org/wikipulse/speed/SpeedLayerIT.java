@@ -45,7 +45,7 @@ class SpeedLayerIT {
   @BeforeAll
   static void fillTopic() throws Exception {
     scenario = SpeedLayerScenario.create("speed");
-    scenario.publishAll();
+    scenario.publishAllThroughBridge();
   }
 
   @AfterAll

@@ -107,6 +107,60 @@ public final class SpeedLayerScenario {
     publish(0, values.size());
   }
 
+  /**
+   * Publishes the same records as {@link #publishAll} the way a user does: written to an NDJSON file
+   * and replayed by the bridge ({@code ./wikipulse bridge --source FILE}) as a separate process,
+   * from the sse-bridge module this build has packaged. The bridge keys records by server_name like
+   * the producer of {@link #publishAll}, so the partitions get the same records.
+   */
+  public void publishAllThroughBridge() throws Exception {
+    java.nio.file.Path root = projectRoot();
+    java.nio.file.Path bridge = root.resolve("sse-bridge/target");
+    java.nio.file.Path classpath = bridge.resolve("classpath.txt");
+    if (!java.nio.file.Files.exists(classpath)) {
+      throw new IllegalStateException(
+          classpath + " is missing: package the sse-bridge module first (mvn verify from the root does)");
+    }
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("wikipulse-" + topic + "-", ".ndjson");
+    try {
+      try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+        for (byte[] value : values) {
+          out.write(value);
+          out.write('\n');
+        }
+      }
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  bridge.resolve("classes") + java.io.File.pathSeparator + java.nio.file.Files.readString(classpath).trim(),
+                  "org.wikipulse.bridge.BridgeMain",
+                  "--source",
+                  file.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.INHERIT);
+      pb.environment().put("WIKIPULSE_TOPIC", topic);
+      Process p = pb.start();
+      if (!p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("the bridge did not finish replaying " + file + " within 5 min");
+      }
+      assertEquals(0, p.exitValue(), "the bridge's exit code");
+    } finally {
+      java.nio.file.Files.deleteIfExists(file);
+    }
+  }
+
+  /** The directory holding the {@code wikipulse} launcher, from a module's working directory. */
+  static java.nio.file.Path projectRoot() {
+    for (java.nio.file.Path p = java.nio.file.Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      if (java.nio.file.Files.exists(p.resolve("wikipulse")) && java.nio.file.Files.exists(p.resolve("sse-bridge"))) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("cannot find the project root above " + java.nio.file.Path.of("").toAbsolutePath());
+  }
+
   /** Publishes records {@code from} (inclusive) to {@code to} (exclusive) of {@link #publishAll}'s order. */
   public void publish(int from, int to) throws Exception {
     TestServices.produce(topic, values.subList(from, to), keys.subList(from, to));

@@ -26,7 +26,7 @@ class FlinkSpeedLayerIT {
   @BeforeAll
   static void fillTopic() throws Exception {
     scenario = SpeedLayerScenario.create("flink");
-    scenario.publishAll();
+    scenario.publishAllThroughBridge();
   }
 
   @AfterAll
