@@ -51,6 +51,19 @@
     year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit',
   });
 
+  const shortFmt = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+  /** "Nov 29, 05:00": a date and time without the year, for ranges in narrow tables. */
+  function shortDateTime(iso) {
+    return iso ? shortFmt.format(new Date(iso)) : '–';
+  }
+
+  /** "en.wikipedia.org" as "en.wikipedia" for axis labels (the full name is in the tooltip). */
+  function shortServer(s) {
+    const short = String(s).replace(/\.org$/, '');
+    return short.length > 20 ? short.slice(0, 19) + '…' : short;
+  }
+
   function time(iso) {
     return iso ? timeFmt.format(new Date(iso)) : '–';
   }
@@ -389,7 +402,7 @@
   }
 
   window.WP = {
-    esc, int, bytes, compact, age, time, dateTime, dec1, dec2, api, query, el, chart, draw, fail,
+    esc, int, bytes, compact, age, time, dateTime, shortDateTime, shortServer, dec1, dec2, api, query, el, chart, draw, fail,
     axisTooltip, itemTooltip, table, tableError, renderStatus, statusError, banner, liveState, poller,
     settle, ApiError,
   };

@@ -71,7 +71,7 @@
       return WP.dateTime(point.hour) + ' · ' + (point.source === 'batch' ? 'batch layer' : 'real-time tables');
     };
     WP.draw('c-hourly', {
-      legend: { top: 0, left: 0, data: ['Events', '24 h average', 'Bytes'] },
+      legend: { top: 0, left: 'center', data: ['Events', '24 h average', 'Bytes'] },
       tooltip: {
         trigger: 'axis',
         formatter: (params) => WP.axisTooltip((v, p) => (p.seriesName === 'Bytes' ? WP.bytes(v) : WP.int(v)), () => tip(params))(params),
@@ -119,7 +119,7 @@
             + WP.int(x.new_pages) + ' new pages';
         }),
       },
-      grid: { left: 8, right: 44, top: 8, bottom: 8, containLabel: true },
+      grid: { left: 28, right: 44, top: 8, bottom: 8, containLabel: true },
       yAxis: { type: 'category', data: rows.map(label), axisLabel: { fontSize: 11, interval: 0 } },
       xAxis: { type: 'value', axisLabel: { formatter: (v) => v + ' %' } },
       series: [{
@@ -135,8 +135,8 @@
     WP.draw('c-servers', {
       legend: { top: 0, right: 0, data: ['Edits', 'Unique users'] },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: WP.axisTooltip((v) => WP.int(v)) },
-      grid: { left: 8, right: 8, top: 34, bottom: 8, containLabel: true },
-      xAxis: { type: 'category', data: rows.map((x) => x.server_name), axisLabel: { rotate: 30, interval: 0, fontSize: 11 } },
+      grid: { left: 36, right: 8, top: 40, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: rows.map((x) => x.server_name), axisLabel: { rotate: 30, interval: 0, fontSize: 11, formatter: WP.shortServer } },
       yAxis: [
         { type: 'value', name: 'edits', axisLabel: { formatter: (v) => WP.compact(v) } },
         { type: 'value', name: 'users', axisLabel: { formatter: (v) => WP.compact(v) }, splitLine: { show: false } },
@@ -186,9 +186,9 @@
     WP.table('t-runs', [
       { value: (x) => '#' + x.run_id + ' · ' + x.runner },
       { value: (x) => WP.el('span', { class: 'tag' + (x.status === 'failed' ? ' crit' : ''), title: x.message || '' }, x.status) },
-      { value: (x) => WP.dateTime(x.range_from) + ' – ' + WP.dateTime(x.range_to) },
+      { value: (x) => WP.shortDateTime(x.range_from) + ' → ' + WP.shortDateTime(x.range_to) },
       { value: (x) => WP.int(x.events_read), num: true },
-      { value: (x) => WP.dateTime(x.finished_at) },
+      { value: (x) => WP.shortDateTime(x.finished_at) },
     ], r.rows, 'No batch run recorded.');
   }
 

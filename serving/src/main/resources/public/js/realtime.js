@@ -102,6 +102,8 @@
     splitLine: { show: false },
   });
 
+  const shortServer = WP.shortServer;
+
   function minutePoints(rows, field) {
     return rows.map((p) => [p.minute, p[field]]);
   }
@@ -136,16 +138,32 @@
     document.getElementById('kpi-events-sub').textContent = 'could not load: ' + err.message;
   }
 
+  /**
+   * Per-minute rates for the line charts. The newest minute is still filling: its count is a rate over
+   * the seconds elapsed so far (left out during its first 10 s, when that would be noise), so the
+   * lines do not fall off at the right edge every minute.
+   */
+  function rates(t) {
+    const last = t.points[t.points.length - 1];
+    const elapsed = last ? (new Date(t.window.to) - new Date(last.minute)) / 1000 : 60;
+    return t.points.flatMap((p) => {
+      if (p !== last || elapsed >= 60) return [[p.minute, p.events / 60, p.bytes]];
+      if (elapsed < 10) return [];
+      return [[p.minute, p.events / elapsed, (p.bytes * 60) / elapsed]];
+    });
+  }
+
   function renderTimeseries(t) {
     const pts = t.points;
     const active = pts.filter((p) => p.events > 0).length;
+    const r = rates(t);
     WP.draw('c-traffic', {
       tooltip: { trigger: 'axis', formatter: WP.axisTooltip((v) => WP.bytes(v), (p) => WP.dateTime(p.value[0])) },
       xAxis: timeAxis(),
       yAxis: { type: 'value', axisLabel: { formatter: (v) => WP.bytes(v) } },
       series: [{
         name: 'Bytes changed', type: 'line', showSymbol: false, smooth: true,
-        areaStyle: { opacity: 0.25 }, data: minutePoints(pts, 'bytes'),
+        areaStyle: { opacity: 0.25 }, data: r.map((x) => [x[0], Math.round(x[2])]),
       }],
     }, active);
     WP.draw('c-velocity', {
@@ -154,7 +172,7 @@
       yAxis: { type: 'value', name: 'events/s', nameTextStyle: { align: 'left' } },
       series: [{
         name: 'Events/s', type: 'line', showSymbol: false, smooth: true, color: '#f5b83d',
-        areaStyle: { opacity: 0.2 }, data: minutePoints(pts, 'events_per_sec'),
+        areaStyle: { opacity: 0.2 }, data: r.map((x) => [x[0], Math.round(x[1] * 1000) / 1000]),
       }],
     }, active);
     const changed = pts.filter((p) => p.bytes_added > 0 || p.bytes_removed > 0).length;
@@ -182,8 +200,8 @@
     const rows = r.rows;
     WP.draw('c-servers', {
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: WP.axisTooltip((v) => WP.int(v) + ' edits') },
-      grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
-      xAxis: { type: 'category', data: rows.map((x) => x.server_name), axisLabel: { rotate: 30, interval: 0, fontSize: 11 } },
+      grid: { left: 36, right: 16, top: 16, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: rows.map((x) => x.server_name), axisLabel: { rotate: 30, interval: 0, fontSize: 11, formatter: shortServer } },
       yAxis: { type: 'value', axisLabel: { formatter: (v) => WP.compact(v) } },
       series: [{
         name: 'Edits', type: 'bar', data: rows.map((x) => x.events), barMaxWidth: 36,
@@ -198,11 +216,11 @@
         trigger: 'axis', axisPointer: { type: 'shadow' },
         formatter: WP.axisTooltip((v, p) => (p.seriesName === 'Bytes' ? WP.bytes(v) : WP.int(v))),
       },
-      grid: { left: 8, right: 24, top: 44, bottom: 8, containLabel: true },
-      yAxis: { type: 'category', data: top.map((x) => x.server_name), axisLabel: { fontSize: 11 } },
+      grid: { left: 24, right: 24, top: 44, bottom: 8, containLabel: true },
+      yAxis: { type: 'category', data: top.map((x) => x.server_name), axisLabel: { fontSize: 11, formatter: shortServer } },
       xAxis: [
         { type: 'value', position: 'bottom', axisLabel: { formatter: (v) => WP.compact(v) }, splitLine: { show: false } },
-        { type: 'value', position: 'top', axisLabel: { formatter: (v) => WP.bytes(v), fontSize: 10 }, splitLine: { show: false } },
+        { type: 'value', position: 'top', axisLabel: { formatter: (v) => WP.bytes(v), fontSize: 10, hideOverlap: true }, splitNumber: 3, splitLine: { show: false } },
       ],
       series: [
         { name: 'Edits', type: 'bar', xAxisIndex: 0, data: top.map((x) => x.events), color: '#5aa9ff' },

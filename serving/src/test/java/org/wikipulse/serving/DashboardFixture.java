@@ -59,7 +59,7 @@ final class DashboardFixture {
   };
 
   private static final String[] TITLES = {
-    XSS_TITLE, "2026 FIFA World Cup", "Artificial intelligence", "Deaths in 2026", "Taylor Swift",
+    "2026 FIFA World Cup", "Artificial intelligence", XSS_TITLE, "Deaths in 2026", "Taylor Swift",
     "List of largest cities", "Climate change", "Main Page", "Python (programming language)",
     "Moon", "Apache Beam", "PostgreSQL", "Mount Everest", "Photosynthesis", "Roman Empire",
     "Quantum computing", "Marie Curie", "Amazon River", "Jazz", "Tokyo", "Byzantine Empire",
