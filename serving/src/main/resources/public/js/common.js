@@ -167,7 +167,11 @@
   function draw(id, option, points, emptyText) {
     const c = chart(id);
     const dom = document.getElementById(id);
-    c.setOption(Object.assign({}, BASE, option), { notMerge: dom.dataset.state !== 'ready' });
+    if (points > 0) {
+      c.setOption(Object.assign({}, BASE, option), { notMerge: dom.dataset.state !== 'ready' });
+    } else {
+      c.clear(); // empty axes would only show made-up ticks: the message says it instead
+    }
     dom.dataset.points = String(points);
     dom.dataset.state = points > 0 ? 'ready' : 'empty';
     message(id, points > 0 ? '' : emptyText || 'No data in this window yet.', false);

@@ -28,7 +28,9 @@
         if (v != null) s[k] = v.trim();
       }
     }
-    if (!/^\d{1,5}[mh]$/.test(s.window)) s.window = DEFAULTS.window;
+    const m = /^(\d{1,5})([mh])$/.exec(s.window);
+    const minutes = m ? Number(m[1]) * (m[2] === 'h' ? 60 : 1) : 0;
+    if (minutes < 5 || minutes > 1440) s.window = DEFAULTS.window; // what the API accepts
     if (!['', 'bot', 'human'].includes(s.bot)) s.bot = '';
     if (!['', 'edit', 'new', 'log'].includes(s.type)) s.type = '';
     if (s.namespace !== '' && !/^-?\d{1,7}$/.test(s.namespace)) s.namespace = '';
