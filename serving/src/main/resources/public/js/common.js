@@ -168,6 +168,11 @@
     const c = chart(id);
     const dom = document.getElementById(id);
     if (points > 0) {
+      if (option.tooltip) {
+        // Inside the chart: a tooltip left beyond the page's edge (hidden, not removed) would give
+        // the page a horizontal scrollbar, and would be cut off on a phone.
+        option.tooltip = Object.assign({ confine: true }, option.tooltip);
+      }
       c.setOption(Object.assign({}, BASE, option), { notMerge: dom.dataset.state !== 'ready' });
     } else {
       c.clear(); // empty axes would only show made-up ticks: the message says it instead

@@ -26,7 +26,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TimeoutException;
@@ -39,6 +38,8 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.wikipulse.common.Settings;
 import org.wikipulse.sql.Databases;
 
@@ -52,6 +53,7 @@ import org.wikipulse.sql.Databases;
  * is on screen, and that the browser logged no error. Screenshots: {@code target/screenshots/}.
  */
 class DashboardBrowserIT {
+  private static final Logger LOG = LoggerFactory.getLogger(DashboardBrowserIT.class);
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
@@ -63,11 +65,14 @@ class DashboardBrowserIT {
 
   @BeforeAll
   static void start() throws Exception {
+    long t0 = System.nanoTime();
     db = new SeededDatabase("dash");
+    long t1 = System.nanoTime();
     Settings admin = Settings.fromEnvironment();
     try (Connection c = Databases.connect(db.url + "?reWriteBatchedInserts=true", admin.dbUser(), admin.dbPassword())) {
       fixture = DashboardFixture.seed(c, Instant.now());
     }
+    long t2 = System.nanoTime();
     server = new DashboardServer(new Db(db.readerPool()), Clock.systemUTC(), () -> 42L, 0, false).start();
     base = "http://127.0.0.1:" + server.port();
 
@@ -83,6 +88,8 @@ class DashboardBrowserIT {
         new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
     driver = new ChromeDriver(service, options);
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+    LOG.info("set-up: database {} ms, {} events seeded in {} ms, service and browser {} ms",
+        (t1 - t0) / 1_000_000, fixture.events().size(), (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
     Files.createDirectories(SCREENSHOTS);
   }
 
@@ -230,7 +237,8 @@ class DashboardBrowserIT {
     String probe =
         "return [...document.querySelectorAll('.chart')].map((el) => {"
             + "  const c = echarts.getInstanceByDom(el);"
-            + "  const series = c ? c.getOption().series || [] : [];"
+            + "  const o = c && c.getOption();" // no option yet before the first draw, or after a clear
+            + "  const series = o ? o.series || [] : [];"
             + "  const points = series.reduce((n, s) => n + (s.data || []).length, 0);"
             + "  return el.id + ':' + el.dataset.state + ':' + points;"
             + "});";
@@ -312,21 +320,25 @@ class DashboardBrowserIT {
     assertEquals(List.of(), errors, "browser console errors");
   }
 
-  /** The whole page: the window is made as tall as the document, the charts redraw, then the shot. */
+  /** The whole page at a laptop's width: the viewport is made as tall as the document. */
   private static void screenshot(String name) throws Exception {
-    Dimension before = driver.manage().window().getSize();
     long height = (Long) script("return Math.min(6000, document.documentElement.scrollHeight)");
-    driver.manage().window().setSize(new Dimension(1440, (int) height + 100));
-    Thread.sleep(800); // ECharts resizes on the resize event and animates for 300 ms
-    Path file = driver.getScreenshotAs(OutputType.FILE).toPath();
-    Files.copy(file, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-    driver.manage().window().setSize(before);
+    shoot(name, 1440, (int) height, false);
   }
 
   /** The top of the page as a phone shows it (for people to look at; not checked). */
   private static void phoneScreenshot(String name) throws Exception {
+    shoot(name, 390, 1400, true);
+  }
+
+  /**
+   * Emulates a viewport of this size (a headless window cannot be taller than its virtual screen),
+   * lets ECharts redraw at the new size (it resizes on the resize event, then animates for 300 ms),
+   * saves the shot, and restores the window's own viewport.
+   */
+  private static void shoot(String name, int width, int height, boolean mobile) throws Exception {
     driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
-        Map.of("width", 390, "height", 1400, "deviceScaleFactor", 1, "mobile", true));
+        Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", mobile));
     try {
       Thread.sleep(800);
       Path file = driver.getScreenshotAs(OutputType.FILE).toPath();
@@ -334,6 +346,5 @@ class DashboardBrowserIT {
     } finally {
       driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
     }
-    Thread.sleep(300);
   }
 }
