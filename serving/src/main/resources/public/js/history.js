@@ -56,8 +56,8 @@
     const markArea = rtFrom != null && rtFrom < end ? {
       silent: true,
       itemStyle: { color: 'rgba(90, 169, 255, 0.08)' },
-      label: { color: '#93a0b8', fontSize: 11, position: 'insideTopRight' },
-      data: [[{ name: 'real-time tables', xAxis: rtFrom }, { xAxis: end }]],
+      label: { show: false }, // the seam's line is labelled; the card's note says what the shade is
+      data: [[{ xAxis: rtFrom }, { xAxis: end }]],
     } : { data: [] };
     const markLine = seam != null && seam > first && seam <= end ? {
       silent: true,
