@@ -413,7 +413,6 @@
 
   async function refresh(signal) {
     const p = params();
-    const key = JSON.stringify(p);
     const tasks = [];
     let firstError = null;
     let summary = null;
@@ -460,9 +459,9 @@
       WP.banner('No events have arrived yet. Start the speed layer (./wikipulse stream) and the bridge; '
         + 'the charts fill as soon as edits arrive.', true);
     } else if (summary && summary.events === 0) {
-      WP.banner('No events in the last ' + state.window + (key.includes('"server"') || key.includes('"bot"')
-        || key.includes('"namespace"') || key.includes('"type"') ? ' with these filters' : '')
-        + '. Try a longer time range or fewer filters.', true);
+      const filtered = state.server || state.bot || state.namespace || state.type;
+      WP.banner('No events in the last ' + state.window + (filtered ? ' with these filters' : '')
+        + '. Try a longer time range' + (filtered ? ' or fewer filters.' : '.'), true);
     } else {
       WP.banner('');
     }

@@ -54,7 +54,7 @@ import org.wikipulse.sql.Databases;
  */
 class DashboardBrowserIT {
   private static final Logger LOG = LoggerFactory.getLogger(DashboardBrowserIT.class);
-  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Duration WAIT = Duration.ofSeconds(30);
   private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
   private static SeededDatabase db;
