@@ -167,6 +167,16 @@
     ], r.rows, 'No contributors yet: run the batch layer (./wikipulse batch).');
   }
 
+  /** "Nov 26 → Nov 29 (72 h)": a run's range, short enough for one line; the exact times are in the title. */
+  function range(x) {
+    if (!x.range_from || !x.range_to) return WP.el('span', null, '–');
+    const hours = Math.round((new Date(x.range_to) - new Date(x.range_from)) / 3600000);
+    return WP.el('span', { title: WP.dateTime(x.range_from) + ' – ' + WP.dateTime(x.range_to) },
+      dayFmt.format(new Date(x.range_from)) + ' → ' + dayFmt.format(new Date(x.range_to)) + ' (' + hours + ' h)');
+  }
+
+  const dayFmt = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+
   function renderRuns(r) {
     const s = document.getElementById('runs-summary');
     const last = r.last_success;
@@ -186,9 +196,9 @@
     WP.table('t-runs', [
       { value: (x) => '#' + x.run_id + ' · ' + x.runner },
       { value: (x) => WP.el('span', { class: 'tag' + (x.status === 'failed' ? ' crit' : ''), title: x.message || '' }, x.status) },
-      { value: (x) => WP.shortDateTime(x.range_from) + ' → ' + WP.shortDateTime(x.range_to) },
+      { value: (x) => range(x) },
       { value: (x) => WP.int(x.events_read), num: true },
-      { value: (x) => WP.shortDateTime(x.finished_at) },
+      { value: (x) => (x.finished_at ? WP.age((Date.now() - new Date(x.finished_at)) / 1000) + ' ago' : '–') },
     ], r.rows, 'No batch run recorded.');
   }
 

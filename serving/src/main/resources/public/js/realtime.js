@@ -33,7 +33,8 @@
     if (minutes < 5 || minutes > 1440) s.window = DEFAULTS.window; // what the API accepts
     if (!['', 'bot', 'human'].includes(s.bot)) s.bot = '';
     if (!['', 'edit', 'new', 'log'].includes(s.type)) s.type = '';
-    if (s.namespace !== '' && !/^-?\d{1,7}$/.test(s.namespace)) s.namespace = '';
+    if (s.namespace !== '' && !(/^-?\d{1,7}$/.test(s.namespace) && Number(s.namespace) >= -2
+        && Number(s.namespace) <= 1000000)) s.namespace = '';
     if (s.server === 'all') s.server = '';
     return s;
   }
