@@ -211,7 +211,7 @@ class DashboardBrowserIT {
         "const o = echarts.getInstanceByDom(document.getElementById('c-hourly')).getOption();"
             + "return new Date(o.series[0].markLine.data[0].xAxis).toISOString();");
     assertEquals(fixture.seam().toString(), seam.replace(".000Z", "Z"));
-    // The batch hours among the last 48: 44, the batch range ending 3 h before the current hour.
+    // The batch hours among the last 48: 45, the batch range ending 2 h before the current hour.
     long batchHours = Duration.between(
         Instant.now().truncatedTo(ChronoUnit.HOURS).minus(47, ChronoUnit.HOURS), fixture.seam()).toHours();
     assertTrue(text("seam-note").startsWith(batchHours + " h from the batch layer"), text("seam-note"));

@@ -19,8 +19,8 @@ import org.wikipulse.sql.Migrate;
 /**
  * Known, realistic-looking data for the dashboard, relative to a given "now": 190 minutes of raw
  * events on 14 wikis (with the per-minute rollups derived from them exactly as the speed layer
- * counts), a spike on fr.wikipedia.org in the last minutes, 72 batch-layer hours ending three hours
- * before now, the batch layer's rankings, and its run log. Titles and user names include markup, so
+ * counts), a spike on fr.wikipedia.org in the last minutes, 72 batch-layer hours ending two hours
+ * before the current one, the batch layer's rankings, and its run log. Titles and user names include markup, so
  * a page that renders data as HTML shows it. Deterministic (fixed random seed) apart from "now".
  *
  * <p>Writes: every real-time and historical table, {@code batch_runs} and {@code dead_letters} of the
@@ -279,9 +279,12 @@ final class DashboardFixture {
     return n - 1;
   }
 
-  /** The first hour the real-time tables serve: the batch layer's range ends three hours ago. */
+  /**
+   * The first hour the real-time tables serve: the batch layer's range ends two hours before the
+   * current one, so the 190 minutes of raw events cover every real-time hour from its start.
+   */
   Instant seam() {
-    return now.truncatedTo(ChronoUnit.HOURS).minus(3, ChronoUnit.HOURS);
+    return now.truncatedTo(ChronoUnit.HOURS).minus(2, ChronoUnit.HOURS);
   }
 
   private void seedHistorical(Connection c) throws SQLException {
@@ -434,7 +437,7 @@ final class DashboardFixture {
       ps.setString(8, "spark");
       ps.setString(9, "lake unreachable: connection refused");
       ps.addBatch();
-      Instant okStart = now.minus(150, ChronoUnit.MINUTES);
+      Instant okStart = now.minus(110, ChronoUnit.MINUTES); // after the end of its range
       ps.setTimestamp(1, Timestamp.from(first));
       ps.setTimestamp(2, Timestamp.from(seam));
       ps.setLong(3, eventsRead + 1234);
