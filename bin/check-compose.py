@@ -68,7 +68,7 @@ SERVICE_KEYS = {
 }
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN", re.I)
 MAIN_CLASS = re.compile(r"\borg\.wikipulse(?:\.[a-z_][a-z0-9_]*)+\.[A-Z][A-Za-z0-9_]*")
-TARGET_FILE = re.compile(r"(?:/src/)?((?:[A-Za-z0-9_.-]+/)*?[A-Za-z0-9_.-]+)/target/([A-Za-z0-9_.*-]+)")
+TARGET_FILE = re.compile(r"(?:/src/)?((?:[A-Za-z0-9_.-]+/)*?[A-Za-z0-9_.-]+)/target/([A-Za-z0-9_*-](?:[A-Za-z0-9_.*-]*[A-Za-z0-9_*-])?)")
 OPT_BIN = re.compile(r"/opt/wikipulse/bin/([A-Za-z0-9_.-]+)")
 
 
@@ -738,6 +738,7 @@ SELF_TESTS = [
     ("host port collision", _sub(COMPOSE_FILE, "${WIKIPULSE_SPARK_UI_PORT:-8082}", "${WIKIPULSE_SPARK_UI_PORT:-8081}"), "published by both"),
     ("main class that does not exist", _sub("docker/Dockerfile", "org.wikipulse.sql.Migrate\"]", "org.wikipulse.sql.Migrator\"]"), "org.wikipulse.sql.Migrator, which is not in any"),
     ("bundled jar of another name", _sub("runners/flink/pom.xml", "<shadedClassifierName>bundled</shadedClassifierName>", "<shadedClassifierName>all</shadedClassifierName>"), "wikipulse-runner-flink-0.1.0-SNAPSHOT-bundled.jar; runners/flink/pom.xml builds"),
+    ("target file no pom writes", _sub("docker/Dockerfile", "runners/spark/target/java-options.txt", "runners/spark/target/jvm-options.txt"), "runners/spark/target/jvm-options.txt, which runners/spark/pom.xml does not write"),
     ("script missing from the image", _sub("docker/Dockerfile", "COPY docker/bin/flink-submit docker/bin/http-ok", "COPY docker/bin/http-ok"), "which its image does not COPY"),
     ("script not executable", _chmod("docker/bin/batch-loop", 0o644), "batch-loop is not executable"),
     ("COPY source excluded by .dockerignore", _append(".dockerignore", "\ndocker/bin/\n"), "excluded by .dockerignore"),
