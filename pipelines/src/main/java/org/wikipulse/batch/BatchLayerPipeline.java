@@ -115,10 +115,17 @@ public final class BatchLayerPipeline {
    */
   public static BatchRuns.Run run(BatchLayerOptions options, BatchRange range) throws SQLException {
     String runner = options.getRunner().getSimpleName();
-    long runId;
-    try (Connection c = connect(options)) {
-      runId = BatchRuns.start(c, range, runner);
+    // This connection holds the run's lock until the run has ended: if this process dies, the
+    // next run finds the lock free and marks this one abandoned (BatchRuns).
+    try (Connection guard = connect(options)) {
+      long runId = BatchRuns.start(guard, range, runner);
+      return runAndRecord(options, range, runId);
     }
+  }
+
+  private static BatchRuns.Run runAndRecord(BatchLayerOptions options, BatchRange range, long runId)
+      throws SQLException {
+    String runner = options.getRunner().getSimpleName();
     LOG.info("batch run {} on {}: {}, lake {}", runId, runner, range, options.getLake());
     String failure = null;
     try {
