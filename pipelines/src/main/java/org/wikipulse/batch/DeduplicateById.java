@@ -31,9 +31,10 @@ public class DeduplicateById extends PTransform<PCollection<WikiEvent>, PCollect
           .thenComparing(e -> e.project, CodePointOrder.INSTANCE);
 
   /**
-   * A plain grouping, not a combine: with few repeats a combine before the shuffle saves nothing,
-   * and on Spark it made the shuffle sort every event by key (hashing each key again on every
-   * comparison); a grouping shuffles without sorting.
+   * A plain grouping, not a combine: with few repeats combining before the shuffle saves nothing.
+   * (On Beam 2.62's Spark runner a GroupByKey still groups map-side, sorting by the hash of the
+   * encoded key and recomputing it at each comparison; a shorter key is the next step, see
+   * runners/spark/README.md.)
    */
   @Override
   public PCollection<WikiEvent> expand(PCollection<WikiEvent> events) {
