@@ -28,7 +28,7 @@ export WIKIPULSE_HTTP_PORT="$port"
 export WIKIPULSE_KAFKA_BOOTSTRAP="${BENCH_KAFKA:-127.0.0.1:1}"   # no Kafka needed: lag shows as unknown
 psql_admin() { psql -h 127.0.0.1 -U "${WIKIPULSE_DB_USER:-postgres}" -v ON_ERROR_STOP=1 -q "$@"; }
 
-"$ROOT/wikipulse" build >/dev/null
+[ "${WIKIPULSE_SKIP_BUILD:-}" = 1 ] || (cd "$ROOT" && mvn -B -q -DskipTests package -pl sql,serving -am)
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB RAM, load $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ -z "$keep" ] || ! psql_admin -d "$db" -Atc 'select 1' >/dev/null 2>&1; then
   psql_admin -d postgres -c "DROP DATABASE IF EXISTS $db"
@@ -63,4 +63,4 @@ for e in "${endpoints[@]}"; do
   v() { echo "$line" | tr ' ' '\n' | grep "^$1=" | cut -d= -f2; }
   printf '%-62s %9s %8s %8s %8s %8s %6s\n' "$e" "$cold" "$(v rps)" "$(v p50_ms)" "$(v p95_ms)" "$(v p99_ms)" "$(v errors)"
 done
-echo "== $connections concurrent clients, ${duration} s per endpoint, $(nproc) cores; cold = the first request (no cache), then identical requests share one query per 1-15 s"
+echo "== $connections concurrent clients, ${duration} s per endpoint, $(nproc) cores; cold = the first request (no cache), then identical requests share one query per 1-15 s (served from memory while one refresh runs)"

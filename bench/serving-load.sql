@@ -64,8 +64,8 @@ INSERT INTO realtime_recent_changes (event_id, event_time, type, namespace, titl
 SELECT 'bench-' || i, now() - (i * interval '28.8 milliseconds'), 'edit', 0, 'Page ' || (i % 200000),
        'User ' || (i % 60000), w.server_name, w.language, w.project, i % 3 = 0, false, false,
        ((i * 7919) % 4001) - 2000, abs(((i * 7919) % 4001) - 2000)
-FROM generate_series(1, 3000000) i
-JOIN wikis w ON w.id = 1 + (i % 37) * (i % 27);
+FROM generate_series(1::bigint, 3000000::bigint) i
+JOIN wikis w ON w.id = 1 + ((i % 37) * (i % 27))::int;
 
 ANALYZE;
 SELECT (SELECT count(*) FROM realtime_minute_rollups) AS cube_rows,

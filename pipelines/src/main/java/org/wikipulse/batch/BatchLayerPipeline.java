@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.jdbc.JdbcIO;
@@ -59,6 +60,14 @@ public final class BatchLayerPipeline {
 
   /** Runs the batch layer as the command line does; returns the exit code (0, 1 failed, 2 usage). */
   public static int runCli(String[] args) {
+    return runCli(args, options -> {});
+  }
+
+  /**
+   * {@link #runCli(String[])}, with {@code tune} applied to the parsed options before the run: how a
+   * runner module sets its runner's defaults (e.g. {@code SparkBatchLayer}).
+   */
+  public static int runCli(String[] args, Consumer<BatchLayerOptions> tune) {
     BatchLayerOptions options;
     BatchRange range;
     try {
@@ -68,6 +77,7 @@ public final class BatchLayerPipeline {
               .withValidation()
               .as(BatchLayerOptions.class);
       range = BatchRange.of(options, Instant.now());
+      tune.accept(options);
     } catch (IllegalArgumentException e) {
       System.err.println("batch: " + e.getMessage() + " (see --help=BatchLayerOptions)");
       return 2;
@@ -105,10 +115,17 @@ public final class BatchLayerPipeline {
    */
   public static BatchRuns.Run run(BatchLayerOptions options, BatchRange range) throws SQLException {
     String runner = options.getRunner().getSimpleName();
-    long runId;
-    try (Connection c = connect(options)) {
-      runId = BatchRuns.start(c, range, runner);
+    // This connection holds the run's lock until the run has ended: if this process dies, the
+    // next run finds the lock free and marks this one abandoned (BatchRuns).
+    try (Connection guard = connect(options)) {
+      long runId = BatchRuns.start(guard, range, runner);
+      return runAndRecord(options, range, runId);
     }
+  }
+
+  private static BatchRuns.Run runAndRecord(BatchLayerOptions options, BatchRange range, long runId)
+      throws SQLException {
+    String runner = options.getRunner().getSimpleName();
     LOG.info("batch run {} on {}: {}, lake {}", runId, runner, range, options.getLake());
     String failure = null;
     try {
@@ -142,7 +159,11 @@ public final class BatchLayerPipeline {
       Pipeline pipeline, BatchLayerOptions options, BatchRange range, long runId) {
     PCollection<WikiEvent> read =
         pipeline
-            .apply("ReadLakeEvents", new ReadLakeEvents(range.filePatterns(options.getLake())))
+            .apply(
+                "ReadLakeEvents",
+                new ReadLakeEvents(range.filePatterns(options.getLake()))
+                    .withColumns(
+                        BatchEvents.COLUMNS, new BatchEvents.FromRecord(), BatchEvents.EventCoder.of()))
             .apply("KeepRange", Filter.by((WikiEvent e) -> range.contains(e.eventTime)));
     PCollection<WikiEvent> distinct = read.apply("DeduplicateById", new DeduplicateById());
     PCollection<WikiEvent> events = distinct.apply("FilterNoise", new FilterNoise());

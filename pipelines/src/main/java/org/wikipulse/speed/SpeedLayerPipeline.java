@@ -35,7 +35,11 @@ public final class SpeedLayerPipeline {
   public static void main(String[] args) {
     SpeedLayerOptions options =
         PipelineOptionsFactory.fromArgs(args).withValidation().as(SpeedLayerOptions.class);
-    run(options).waitUntilFinish();
+    PipelineResult result = run(options);
+    result.waitUntilFinish();
+    if (options.getMaxRecords() > 0) {
+      System.out.println(RunSummary.describe(result));
+    }
   }
 
   /**

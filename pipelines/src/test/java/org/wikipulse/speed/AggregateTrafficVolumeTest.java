@@ -95,7 +95,10 @@ public class AggregateTrafficVolumeTest {
     PAssert.that(out)
         .inWindow(FIRST)
         .containsInAnyOrder(new TrafficVolume(FIRST.start(), FIRST.end(), 1, 100));
-    p.run().waitUntilFinish();
+    org.apache.beam.sdk.PipelineResult result = p.run();
+    result.waitUntilFinish();
+    // Dropped, but not silently: the runner counts it, and the count is in the job's metrics.
+    org.junit.Assert.assertEquals(1, RunSummary.droppedLate(result));
   }
 
   @Test

@@ -162,6 +162,7 @@ public final class DashboardServer implements AutoCloseable {
   public void stop() {
     http.stop();
     http.awaitStop();
+    cache.close();
   }
 
   static String contentSecurityPolicy() {
@@ -177,11 +178,11 @@ public final class DashboardServer implements AutoCloseable {
         (req, res) -> {
           RealtimeQuery q =
               RealtimeQuery.parse(req::queryParams, req.queryParams(), clock.instant(), defaultLimit, maxLimit);
+          boolean csv = checkFormat(req);
           Duration ttl =
               q.windowMinutes() <= 60 ? Duration.ofSeconds(1)
                   : q.windowMinutes() <= 360 ? Duration.ofSeconds(5) : Duration.ofSeconds(15);
-          Map<String, Object> body = cache.get(name + "|" + q.cacheKey(), ttl, () -> query.apply(q));
-          return respond(req, res, name, body);
+          return send(res, cache.get(name + "|" + q.cacheKey() + "|" + csv, ttl, () -> render(name, csv, query.apply(q))));
         });
   }
 
@@ -194,12 +195,36 @@ public final class DashboardServer implements AutoCloseable {
               throw new BadRequest("unknown parameter '" + RealtimeQuery.clip(p) + "'; known: format, hours, limit");
             }
           }
-          checkFormat(req);
-          String key = name + "|" + req.queryParams("limit") + "|" + req.queryParams("hours");
-          Map<String, Object> body =
-              cache.get(key, Duration.ofSeconds(5), () -> query.apply(req.queryParams("limit"), req));
-          return respond(req, res, name, body);
+          boolean csv = checkFormat(req);
+          String key = name + "|" + req.queryParams("limit") + "|" + req.queryParams("hours") + "|" + csv;
+          return send(res, cache.get(key, Duration.ofSeconds(5), () -> render(name, csv, query.apply(req.queryParams("limit"), req))));
         });
+  }
+
+  /** A response body rendered once and shared by every request the cache answers with it. */
+  private record Rendered(String contentType, String body, String attachment) {}
+
+  private Rendered render(String name, boolean csv, Map<String, Object> body) {
+    if (csv) {
+      List<Map<String, Object>> table = Csv.table(body);
+      if (table == null) {
+        throw new BadRequest("this endpoint has no table to export as CSV; use format=json");
+      }
+      return new Rendered("text/csv; charset=utf-8", Csv.write(table), "wikipulse-" + name + ".csv");
+    }
+    try {
+      return new Rendered(JSON, mapper.writeValueAsString(body), null);
+    } catch (JsonProcessingException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static String send(Response res, Rendered r) {
+    res.type(r.contentType());
+    if (r.attachment() != null) {
+      res.header("Content-Disposition", "attachment; filename=\"" + r.attachment() + "\"");
+    }
+    return r.body();
   }
 
   private static int intParam(Request req, String name, int dflt, int min, int max) {
@@ -216,20 +241,6 @@ public final class DashboardServer implements AutoCloseable {
       return true;
     }
     throw new BadRequest("format must be json or csv, got '" + RealtimeQuery.clip(format) + "'");
-  }
-
-  private Object respond(Request req, Response res, String name, Map<String, Object> body)
-      throws JsonProcessingException {
-    if (checkFormat(req)) {
-      List<Map<String, Object>> table = Csv.table(body);
-      if (table == null) {
-        throw new BadRequest("this endpoint has no table to export as CSV; use format=json");
-      }
-      res.type("text/csv; charset=utf-8");
-      res.header("Content-Disposition", "attachment; filename=\"wikipulse-" + name + ".csv\"");
-      return Csv.write(table);
-    }
-    return json(res, body);
   }
 
   private Object health(Request req, Response res) throws JsonProcessingException {

@@ -52,7 +52,9 @@ public final class HistoricalRepository {
     Instant realtimeFrom = seam == null || seam.isBefore(firstHour) ? firstHour : seam;
     for (Map<String, Object> r :
         db.rows(
-            "SELECT date_trunc('hour', minute) AS hour, sum(event_count) AS total_events, "
+            // Truncated in UTC: the session's zone is the JVM's, and in a zone such as +05:30 a
+            // local hour starts at :30 UTC and would match no hour of the series.
+            "SELECT date_trunc('hour', minute, 'UTC') AS hour, sum(event_count) AS total_events, "
                 + "sum(total_bytes) AS total_bytes, "
                 + "coalesce(sum(event_count) FILTER (WHERE is_bot), 0) AS bot_events, "
                 + "coalesce(sum(event_count) FILTER (WHERE NOT is_bot), 0) AS human_events "

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -296,6 +297,32 @@ class ServingApiIT {
         compact(h.get("points"), "hour", "source", "total_events", "total_bytes", "bot_events",
             "human_events", "events_24h_avg", "bytes_24h_avg"));
     assertEquals(48, json("/api/historical/hourly").get("points").size());
+  }
+
+  @Test
+  void hourlyRealtimeHoursAreUtcHoursWhateverTheSessionTimeZone() {
+    // PgJDBC gives each session the JVM's time zone; in India (+05:30) an hour truncated in the
+    // session's zone starts at :30 UTC and matched no hour of the series (every real-time hour was 0).
+    org.postgresql.ds.PGSimpleDataSource kolkata = new org.postgresql.ds.PGSimpleDataSource();
+    kolkata.setUrl(db.url);
+    kolkata.setUser("wikipulse_reader");
+    java.util.TimeZone jvmZone = java.util.TimeZone.getDefault();
+    Map<String, Object> h;
+    try {
+      // A new connection per query (no pool), each opened in the JVM's zone of the moment.
+      java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("Asia/Kolkata"));
+      h = new HistoricalRepository(new Db(kolkata)).hourly(5, NOW);
+    } finally {
+      java.util.TimeZone.setDefault(jvmZone);
+    }
+    List<String> realtime = new ArrayList<>();
+    for (Object o : (List<?>) h.get("points")) {
+      Map<?, ?> p = (Map<?, ?>) o;
+      if ("realtime".equals(p.get("source"))) {
+        realtime.add(p.get("hour") + "/" + p.get("total_events") + "/" + p.get("bot_events"));
+      }
+    }
+    assertEquals(List.of("2026-11-29T11:00:00Z/118/105", "2026-11-29T12:00:00Z/2/0"), realtime);
   }
 
   @Test

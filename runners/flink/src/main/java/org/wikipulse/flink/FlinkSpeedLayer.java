@@ -22,6 +22,7 @@ import org.wikipulse.speed.SpeedLayerPipeline;
  * ./wikipulse stream --runner=FlinkRunner --maxRecords=6182   # bounded: stops when every output is done
  * java -jar runners/flink/target/wikipulse-runner-flink-*-bundled.jar --topic=...
  * flink run runners/flink/target/wikipulse-runner-flink-*-bundled.jar --stateBackend=rocksdb --stateBackendStoragePath=s3://...
+ * flink run -d runners/flink/target/wikipulse-runner-flink-*-bundled.jar --attachedMode=false ...   # returns once submitted
  * }</pre>
  */
 public final class FlinkSpeedLayer {
@@ -32,8 +33,20 @@ public final class FlinkSpeedLayer {
   public static void main(String[] args) {
     FlinkSpeedLayerOptions options = options(args, Settings.fromEnvironment().dataDir());
     try {
-      PipelineResult.State state = SpeedLayerPipeline.run(options).waitUntilFinish();
+      PipelineResult result = SpeedLayerPipeline.run(options);
+      if (submittedDetached(options)) {
+        // `flink run -d ... --attachedMode=false`: the job runs on the cluster now. Beam's detached
+        // result would poll the job until it ends (never, for a stream): return, so the client exits.
+        LOG.info(
+            "Speed layer submitted to the cluster (detached, job name {}): state {}",
+            options.getJobName(), result.getState());
+        return;
+      }
+      PipelineResult.State state = result.waitUntilFinish();
       LOG.info("Speed layer on Flink finished: {}", state);
+      if (options.getMaxRecords() > 0) {
+        System.out.println(org.wikipulse.speed.RunSummary.describe(result));
+      }
     } catch (RuntimeException e) {
       if (options.getSavepointPath() != null) {
         LOG.error(
@@ -45,6 +58,11 @@ public final class FlinkSpeedLayer {
       }
       throw e;
     }
+  }
+
+  /** True for a job handed to a cluster with {@code --attachedMode=false} (Beam's detached submission). */
+  static boolean submittedDetached(FlinkSpeedLayerOptions options) {
+    return !options.getAttachedMode() && !FlinkDefaults.runsInThisJvm(options);
   }
 
   /**

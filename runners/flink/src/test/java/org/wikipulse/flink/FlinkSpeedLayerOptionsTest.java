@@ -30,6 +30,16 @@ class FlinkSpeedLayerOptionsTest {
   }
 
   @Test
+  void aDetachedSubmissionToAClusterDoesNotWaitForTheJob() {
+    // flink run -d ... --attachedMode=false (the compose stack's flink-submit): main returns once submitted.
+    assertTrue(FlinkSpeedLayer.submittedDetached(options("--flinkMaster=jobmanager:8081", "--attachedMode=false")));
+    assertFalse(FlinkSpeedLayer.submittedDetached(options("--flinkMaster=jobmanager:8081")), "attached by default");
+    assertFalse(
+        FlinkSpeedLayer.submittedDetached(options("--flinkMaster=[local]", "--attachedMode=false")),
+        "a mini-cluster in this JVM ends with the JVM: main waits for it");
+  }
+
+  @Test
   void anUnboundedRunStreamsWithRetainedCheckpointsUnderTheDataDir() {
     FlinkSpeedLayerOptions o = options("--consumerGroup=speed/1");
     assertEquals(FlinkRunner.class, o.getRunner());

@@ -100,7 +100,7 @@ class BatchLayerSparkIT {
         new ArrayList<>(
             List.of("--runner=SparkRunner", "--sparkMaster=local[2]", "--jdbcUrl=" + jdbcUrl, "--lake=" + lakeRoot));
     all.addAll(List.of(args));
-    return BatchLayerPipeline.runCli(all.toArray(new String[0]));
+    return SparkBatchLayer.run(all.toArray(new String[0]));
   }
 
   private static String lastRun() throws Exception {

@@ -19,10 +19,10 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.joda.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.wikipulse.batch.BatchLayerOptions;
-import org.wikipulse.batch.BatchLayerPipeline;
 import org.wikipulse.lake.LakeFileSystem;
 import org.wikipulse.lake.WriteLakeParquet;
 import org.wikipulse.model.WikiEvent;
+import org.wikipulse.spark.SparkBatchLayer;
 import org.wikipulse.testing.TestServices;
 
 /**
@@ -79,11 +79,18 @@ class BatchBench {
     try {
       List<String> args = new ArrayList<>(List.of("--runner=SparkRunner", "--sparkMaster=" + master,
           "--all", "--lake=" + lake, "--jdbcUrl=" + jdbcUrl));
+      java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      long cpu0 = ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+      double load0 = os.getSystemLoadAverage();
       long t0 = System.nanoTime();
-      assertEquals(0, BatchLayerPipeline.runCli(args.toArray(new String[0])));
+      assertEquals(0, SparkBatchLayer.run(args.toArray(new String[0])));
       double seconds = (System.nanoTime() - t0) / 1e9;
-      System.out.printf("bench: batch --all over %,d lake events on SparkRunner %s (%d cores): %.1f s%n",
-          written, master, Runtime.getRuntime().availableProcessors(), seconds);
+      double cpu = (((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() - cpu0) / 1e9;
+      // CPU time of this JVM over the run: on a machine shared with other work, steadier than wall time.
+      System.out.printf("bench: batch --all over %,d lake events on SparkRunner %s (%d cores): %.1f s "
+              + "(JVM CPU %.1f s; load average %.2f before, %.2f after)%n",
+          written, master, Runtime.getRuntime().availableProcessors(), seconds, cpu, load0,
+          os.getSystemLoadAverage());
       long distinct = (long) copies * sample.sampleSize();
       assertEquals(
           List.of("succeeded|" + written + "|" + (written - distinct)),
