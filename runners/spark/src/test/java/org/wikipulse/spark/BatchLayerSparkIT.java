@@ -191,4 +191,37 @@ class BatchLayerSparkIT {
             .get(0)
             .contains("truncated.parquet is not a Parquet file"));
   }
+
+  @Test
+  void theShadedJarRunsTheBatchInAJvmOfItsOwnAsSparkSubmitWould() throws Exception {
+    // What spark-submit gives the job: the bundled jar and Spark's own jars, nothing of Beam's from
+    // outside the jar; so Beam's filesystems, coders and options registrars must come out of the
+    // jar's merged service files.
+    java.nio.file.Path target = java.nio.file.Path.of("target");
+    java.nio.file.Path jar;
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(target)) {
+      jar = files.filter(f -> f.getFileName().toString().endsWith("-bundled.jar")).findFirst().orElseThrow();
+    }
+    String spark = java.nio.file.Files.readString(target.resolve("classpath-provided.txt")).trim();
+    List<String> command = new ArrayList<>();
+    command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(java.nio.file.Files.readString(target.resolve("java-options.txt")).trim().split("\\s+")));
+    command.addAll(
+        List.of(
+            "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-Dspark.ui.enabled=false",
+            "-cp", jar.toAbsolutePath() + java.io.File.pathSeparator + spark,
+            "org.wikipulse.spark.SparkBatchLayer", "--runner=SparkRunner", "--sparkMaster=local[2]",
+            "--jdbcUrl=" + jdbcUrl, "--lake=" + lake, "--from=2024-11-01", "--to=2024-12-01"));
+    java.nio.file.Path log = target.resolve("shaded-jar-run.log");
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    assertTrue(p.waitFor(8, java.util.concurrent.TimeUnit.MINUTES), "the shaded jar's batch did not end in 8 min");
+    String output = java.nio.file.Files.readString(log);
+    assertEquals(0, p.exitValue(), output);
+
+    HistoricalReference.assertTablesMatch(
+        jdbcUrl, Instant.parse("2024-11-01T00:00:00Z"), Instant.parse("2024-12-01T00:00:00Z"));
+    String run = lastRun();
+    assertTrue(run.startsWith("succeeded|"), run);
+    assertTrue(run.endsWith("|2024-11-01 00:00:00+00|2024-12-01 00:00:00+00|SparkRunner"), run);
+  }
 }
