@@ -47,7 +47,7 @@ class LoopReplayTest {
 
   @Test
   void loopsOverARecordedFileWithFreshIdsAndCurrentTimes() throws Exception {
-    List<String> recorded = RecordedEvents.lines(RecordedEvents.DATAPLUMBHUB);
+    List<String> recorded = org.wikipulse.testing.SampleData.lines(org.wikipulse.testing.SampleData.DATAPLUMBHUB);
     int n = recorded.size();
     Set<String> recordedIds = new HashSet<>();
     for (String line : recorded) {
@@ -58,7 +58,7 @@ class LoopReplayTest {
     Instant before = Instant.now();
     FileReplaySource source =
         new FileReplaySource(
-            RecordedEvents.file(RecordedEvents.DATAPLUMBHUB), 0, limit, true, sink, new StopSignal());
+            org.wikipulse.testing.SampleData.file(org.wikipulse.testing.SampleData.DATAPLUMBHUB), 0, limit, true, sink, new StopSignal());
     source.run();
     Instant after = Instant.now();
 
