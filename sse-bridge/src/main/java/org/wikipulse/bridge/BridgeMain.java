@@ -136,18 +136,8 @@ public final class BridgeMain {
             options.loop(),
             PayloadSink.of(publisher),
             stop);
-    ProgressReporter reporter = new ProgressReporter(publisher, () -> 0, null);
     long start = System.nanoTime();
-    int status = 0;
-    try {
-      source.run();
-    } catch (BridgeException e) {
-      LOG.error("bridge stopped: {}", e.getMessage());
-      status = 1;
-    } finally {
-      reporter.close();
-      publisher.close(status == 0 ? Duration.ofSeconds(30) : Duration.ofSeconds(5));
-    }
+    int status = runToEnd(source::run, publisher);
     double elapsed = (System.nanoTime() - start) / 1e9;
     out.printf(
         Locale.ROOT,
@@ -177,8 +167,25 @@ public final class BridgeMain {
             options.limit(),
             PayloadSink.of(publisher),
             stop);
-    ProgressReporter reporter = new ProgressReporter(publisher, () -> 0, null);
     long start = System.nanoTime();
+    int status = runToEnd(source::run, publisher);
+    out.printf(
+        Locale.ROOT,
+        "bridge %s: generated=%d sent=%d seed=%d elapsed=%.2fs%n",
+        status == 0 ? "finished" : "FAILED",
+        source.sent(),
+        publisher.acknowledged(),
+        options.seed(),
+        (System.nanoTime() - start) / 1e9);
+    return status;
+  }
+
+  /**
+   * Runs a source that ends by itself (a file, the generator) with progress reporting, then flushes
+   * and closes the publisher: 0 when the source ended normally, 1 when it stopped on an error.
+   */
+  private static int runToEnd(Runnable source, KafkaEventPublisher publisher) {
+    ProgressReporter reporter = new ProgressReporter(publisher, () -> 0, null);
     int status = 0;
     try {
       source.run();
@@ -189,14 +196,6 @@ public final class BridgeMain {
       reporter.close();
       publisher.close(status == 0 ? Duration.ofSeconds(30) : Duration.ofSeconds(5));
     }
-    out.printf(
-        Locale.ROOT,
-        "bridge %s: generated=%d sent=%d seed=%d elapsed=%.2fs%n",
-        status == 0 ? "finished" : "FAILED",
-        source.sent(),
-        publisher.acknowledged(),
-        options.seed(),
-        (System.nanoTime() - start) / 1e9);
     return status;
   }
 }
