@@ -36,6 +36,13 @@ public final class RealtimeRepository {
     return p;
   }
 
+  /** {@link #windowParams} followed by the row limit (for queries ending in LIMIT ?). */
+  private static List<Object> windowParamsAndLimit(RealtimeQuery q) {
+    List<Object> p = windowParams(q);
+    p.add(q.limit());
+    return p;
+  }
+
   private static String inWindow(RealtimeQuery q) {
     return " WHERE minute BETWEEN ? AND ?" + q.filterSql();
   }
@@ -92,8 +99,7 @@ public final class RealtimeRepository {
   }
 
   public Map<String, Object> servers(RealtimeQuery q) {
-    List<Object> p = windowParams(q);
-    p.add(q.limit());
+    List<Object> p = windowParamsAndLimit(q);
     return rows(
         q,
         db.rows(
@@ -104,8 +110,7 @@ public final class RealtimeRepository {
   }
 
   public Map<String, Object> languages(RealtimeQuery q) {
-    List<Object> p = windowParams(q);
-    p.add(q.limit());
+    List<Object> p = windowParamsAndLimit(q);
     return rows(
         q,
         db.rows(
@@ -144,8 +149,7 @@ public final class RealtimeRepository {
   }
 
   public Map<String, Object> namespaces(RealtimeQuery q) {
-    List<Object> p = windowParams(q);
-    p.add(q.limit());
+    List<Object> p = windowParamsAndLimit(q);
     List<Map<String, Object>> rows =
         db.rows(
             "SELECT namespace, sum(event_count) AS events, sum(total_bytes) AS bytes "
@@ -201,8 +205,7 @@ public final class RealtimeRepository {
   }
 
   public Map<String, Object> pages(RealtimeQuery q) {
-    List<Object> p = windowParams(q);
-    p.add(q.limit());
+    List<Object> p = windowParamsAndLimit(q);
     return rows(
         q,
         db.rows(
