@@ -4,19 +4,21 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.jdbc.JdbcIO;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.transforms.Combine;
-import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.Wait;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.joda.time.Instant;
 import org.slf4j.Logger;
@@ -26,7 +28,6 @@ import org.wikipulse.lake.LakeFileSystem;
 import org.wikipulse.lake.ReadLakeEvents;
 import org.wikipulse.model.WikiEvent;
 import org.wikipulse.sql.Databases;
-import org.wikipulse.transforms.FilterNoise;
 
 /**
  * The batch layer: reads the lake partitions that overlap a range of event times, de-duplicates
@@ -165,49 +166,47 @@ public final class BatchLayerPipeline {
                     .withColumns(
                         BatchEvents.COLUMNS, new BatchEvents.FromRecord(), BatchEvents.EventCoder.of()))
             .apply("KeepRange", Filter.by((WikiEvent e) -> range.contains(e.eventTime)));
-    PCollection<WikiEvent> distinct = read.apply("DeduplicateById", new DeduplicateById());
-    PCollection<WikiEvent> events = distinct.apply("FilterNoise", new FilterNoise());
+    // One pass: de-duplication, noise rules and the tallies of all five views (TallyViews).
+    PCollectionTuple tallies = read.apply("TallyViews", new TallyViews());
+    PCollection<KV<Long, EventTally>> hours = tallies.get(TallyViews.HOURS);
 
     JdbcIO.DataSourceConfiguration db = Jdbc.dataSource(options);
     int batchSize = options.getStagingBatchSize();
     List<PCollection<?>> staged = new ArrayList<>();
     staged.add(
-        events
-            .apply("ComputeHourlyPatterns", new HourlyPatterns())
+        hours
+            .apply("ComputeHourlyPatterns", HourlyPatterns.fromTallies())
             .apply("StageHourlyPatterns", stage(HistoricalTable.HOURLY_PATTERNS, db, runId, batchSize)));
     staged.add(
-        events
-            .apply("ComputeHourlyTrends", HourlyTrends.over(range))
+        hours
+            .apply("ComputeHourlyTrends", HourlyTrends.over(range).fromTallies())
             .apply("StageHourlyTrends", stage(HistoricalTable.HOURLY_TRENDS, db, runId, batchSize)));
     staged.add(
-        events
-            .apply("ComputeTopContributors", new TopContributors())
+        tallies
+            .get(TallyViews.CONTRIBUTORS)
+            .apply("ComputeTopContributors", new TopContributors().fromTallies())
             .apply("StageTopContributors", stage(HistoricalTable.TOP_CONTRIBUTORS, db, runId, batchSize)));
     staged.add(
-        events
-            .apply("ComputeLanguageDistribution", new LanguageDistribution())
+        tallies
+            .get(TallyViews.LANGUAGES)
+            .apply("ComputeLanguageDistribution", LanguageDistribution.fromTallies())
             .apply(
                 "StageLanguageDistribution",
                 stage(HistoricalTable.LANGUAGE_DISTRIBUTION, db, runId, batchSize)));
     staged.add(
-        events
-            .apply("ComputeServerRankings", new ServerRankings())
+        tallies
+            .get(TallyViews.SERVERS)
+            .apply(
+                "ComputeServerRankings",
+                new ServerRankings().fromTallies(tallies.get(TallyViews.SERVER_USERS)))
             .apply("StageServerRankings", stage(HistoricalTable.SERVER_RANKINGS, db, runId, batchSize)));
 
-    PCollectionView<Long> readCount = read.apply("CountRead", countView());
-    PCollectionView<Long> distinctCount = distinct.apply("CountDistinct", countView());
-    PCollectionView<Long> keptCount = events.apply("CountKept", countView());
+    PCollectionView<Map<String, Long>> counts =
+        tallies.get(TallyViews.COUNTS).apply("CountsView", View.asMap());
     pipeline
         .apply("RunId", Create.of(runId))
         .apply("AwaitStaging", Wait.on(staged))
-        .apply(
-            "PublishRun",
-            ParDo.of(new PublishRunFn(db, readCount, distinctCount, keptCount))
-                .withSideInputs(readCount, distinctCount, keptCount));
-  }
-
-  private static Combine.GloballyAsSingletonView<WikiEvent, Long> countView() {
-    return Combine.globally(Count.<WikiEvent>combineFn()).asSingletonView();
+        .apply("PublishRun", ParDo.of(new PublishRunFn(db, counts)).withSideInputs(counts));
   }
 
   /** Writes a view's rows into its staging table under {@code runId}, in batches. */

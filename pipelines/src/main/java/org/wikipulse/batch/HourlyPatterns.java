@@ -36,15 +36,33 @@ public class HourlyPatterns extends PTransform<PCollection<WikiEvent>, PCollecti
     }
   }
 
+  /** The hour bucket an event counts in: the view's key (views 1 and 2). */
+  public static long hourOf(WikiEvent e) {
+    return HourBucket.of(e.eventTime.getMillis());
+  }
+
   @Override
   public PCollection<Pattern> expand(PCollection<WikiEvent> events) {
-    return events
-        .apply("TallyPerHour", new TallyPerHour())
-        .apply(
-            "ToPatternRow",
-            MapElements.into(TypeDescriptor.of(Pattern.class))
-                .via((KV<Long, EventTally> hour) -> Pattern.of(hour.getKey(), hour.getValue())))
-        .setCoder(SerializableCoder.of(Pattern.class));
+    return events.apply("TallyPerHour", new TallyPerHour()).apply("ToPatternRows", fromTallies());
+  }
+
+  /** The rows from the tallies of the hours that have events. */
+  public static FromTallies fromTallies() {
+    return new FromTallies();
+  }
+
+  /** View 1's rows from each hour's tally. */
+  public static class FromTallies
+      extends PTransform<PCollection<KV<Long, EventTally>>, PCollection<Pattern>> {
+    @Override
+    public PCollection<Pattern> expand(PCollection<KV<Long, EventTally>> hours) {
+      return hours
+          .apply(
+              "ToPatternRow",
+              MapElements.into(TypeDescriptor.of(Pattern.class))
+                  .via((KV<Long, EventTally> hour) -> Pattern.of(hour.getKey(), hour.getValue())))
+          .setCoder(SerializableCoder.of(Pattern.class));
+    }
   }
 
   /** The {@link EventTally} of every hour bucket that has events (shared with the trends). */
@@ -55,8 +73,7 @@ public class HourlyPatterns extends PTransform<PCollection<WikiEvent>, PCollecti
       return events
           .apply(
               "KeyByHour",
-              WithKeys.<Long, WikiEvent>of(e -> HourBucket.of(e.eventTime.getMillis()))
-                  .withKeyType(TypeDescriptors.longs()))
+              WithKeys.<Long, WikiEvent>of(HourlyPatterns::hourOf).withKeyType(TypeDescriptors.longs()))
           .apply("TallyHour", Combine.perKey(new EventTally.TallyFn()));
     }
   }

@@ -62,14 +62,33 @@ public class HourlyTrends extends PTransform<PCollection<WikiEvent>, PCollection
   public PCollection<Trend> expand(PCollection<WikiEvent> events) {
     return events
         .apply("TallyPerHour", new HourlyPatterns.TallyPerHour())
-        .apply("CollectHours", Combine.globally(new CollectToList<KV<Long, EventTally>>()))
-        .apply(
-            "FillHoursAndAverage",
-            ParDo.of(
-                new TrendsFn(
-                    firstHour == null ? null : firstHour.getMillis(),
-                    lastHour == null ? null : lastHour.getMillis())))
-        .setCoder(SerializableCoder.of(Trend.class));
+        .apply("ToTrendRows", fromTallies());
+  }
+
+  /** The rows of this range's hours from the tallies of the hours that have events. */
+  public FromTallies fromTallies() {
+    return new FromTallies(
+        firstHour == null ? null : firstHour.getMillis(), lastHour == null ? null : lastHour.getMillis());
+  }
+
+  /** View 2's rows from each hour's tally: every hour of the range, with the moving averages. */
+  public static class FromTallies
+      extends PTransform<PCollection<KV<Long, EventTally>>, PCollection<Trend>> {
+    private final @Nullable Long firstHour;
+    private final @Nullable Long lastHour;
+
+    FromTallies(@Nullable Long firstHour, @Nullable Long lastHour) {
+      this.firstHour = firstHour;
+      this.lastHour = lastHour;
+    }
+
+    @Override
+    public PCollection<Trend> expand(PCollection<KV<Long, EventTally>> hours) {
+      return hours
+          .apply("CollectHours", Combine.globally(new CollectToList<KV<Long, EventTally>>()))
+          .apply("FillHoursAndAverage", ParDo.of(new TrendsFn(firstHour, lastHour)))
+          .setCoder(SerializableCoder.of(Trend.class));
+    }
   }
 
   /** Emits the trend rows of all hours from the whole list of hour tallies. */

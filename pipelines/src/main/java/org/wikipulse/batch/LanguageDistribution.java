@@ -24,26 +24,45 @@ public class LanguageDistribution extends PTransform<PCollection<WikiEvent>, PCo
       String language, String project, long editCount, long totalBytes, long botEdits, long newPages)
       implements Serializable {}
 
+  /** The (language, project) an event counts under: the view's key. */
+  public static KV<String, String> languageOf(WikiEvent e) {
+    return KV.of(e.language, e.project);
+  }
+
   @Override
   public PCollection<Share> expand(PCollection<WikiEvent> events) {
     return events
         .apply(
             "KeyByLanguageAndProject",
-            WithKeys.<KV<String, String>, WikiEvent>of(e -> KV.of(e.language, e.project))
+            WithKeys.<KV<String, String>, WikiEvent>of(LanguageDistribution::languageOf)
                 .withKeyType(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings())))
         .apply("TallyLanguage", Combine.perKey(new EventTally.TallyFn()))
-        .apply(
-            "ToShare",
-            MapElements.into(TypeDescriptor.of(Share.class))
-                .via(
-                    (KV<KV<String, String>, EventTally> s) ->
-                        new Share(
-                            s.getKey().getKey(),
-                            s.getKey().getValue(),
-                            s.getValue().events,
-                            s.getValue().bytes,
-                            s.getValue().botEvents,
-                            s.getValue().newPages)))
-        .setCoder(SerializableCoder.of(Share.class));
+        .apply("ToShares", fromTallies());
+  }
+
+  public static FromTallies fromTallies() {
+    return new FromTallies();
+  }
+
+  /** View 4's rows from each (language, project)'s tally. */
+  public static class FromTallies
+      extends PTransform<PCollection<KV<KV<String, String>, EventTally>>, PCollection<Share>> {
+    @Override
+    public PCollection<Share> expand(PCollection<KV<KV<String, String>, EventTally>> tallies) {
+      return tallies
+          .apply(
+              "ToShare",
+              MapElements.into(TypeDescriptor.of(Share.class))
+                  .via(
+                      (KV<KV<String, String>, EventTally> s) ->
+                          new Share(
+                              s.getKey().getKey(),
+                              s.getKey().getValue(),
+                              s.getValue().events,
+                              s.getValue().bytes,
+                              s.getValue().botEvents,
+                              s.getValue().newPages)))
+          .setCoder(SerializableCoder.of(Share.class));
+    }
   }
 }

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.beam.sdk.io.jdbc.JdbcIO;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -21,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * reader sees the old tables or the new ones, never an empty or half-written one; if anything fails
  * the transaction rolls back and the old tables stay. A run that read no event changes no table.
  *
- * <p>Input: the run id (one element, after {@code Wait.on} the staging writes). Side inputs: the
- * events read, kept after de-duplication, and kept by the noise rules. Writes: the historical and
+ * <p>Input: the run id (one element, after {@code Wait.on} the staging writes). Side input: the run's
+ * counts ({@link TallyViews#COUNTS}): events read, distinct ids, and distinct events kept by the
+ * noise rules. Writes: the historical and
  * staging tables, {@code batch_runs}. Running it twice is harmless: a run no longer {@code running}
  * is left alone.
  */
@@ -32,20 +34,14 @@ class PublishRunFn extends DoFn<Long, Void> {
   static final long PUBLISH_LOCK = 0x77696b6970756c73L;
 
   private final JdbcIO.DataSourceConfiguration dataSource;
-  private final PCollectionView<Long> eventsRead;
-  private final PCollectionView<Long> distinctEvents;
-  private final PCollectionView<Long> keptEvents;
+  private final PCollectionView<Map<String, Long>> counts;
   private transient DataSource pool;
 
   PublishRunFn(
       JdbcIO.DataSourceConfiguration dataSource,
-      PCollectionView<Long> eventsRead,
-      PCollectionView<Long> distinctEvents,
-      PCollectionView<Long> keptEvents) {
+      PCollectionView<Map<String, Long>> counts) {
     this.dataSource = dataSource;
-    this.eventsRead = eventsRead;
-    this.distinctEvents = distinctEvents;
-    this.keptEvents = keptEvents;
+    this.counts = counts;
   }
 
   @Setup
@@ -55,9 +51,10 @@ class PublishRunFn extends DoFn<Long, Void> {
 
   @ProcessElement
   public void processElement(@Element Long runId, ProcessContext c) throws SQLException {
-    long read = c.sideInput(eventsRead);
-    long distinct = c.sideInput(distinctEvents);
-    long kept = c.sideInput(keptEvents);
+    Map<String, Long> n = c.sideInput(counts);
+    long read = n.getOrDefault(TallyViews.READ, 0L);
+    long distinct = n.getOrDefault(TallyViews.DISTINCT, 0L);
+    long kept = n.getOrDefault(TallyViews.KEPT, 0L);
     try (Connection conn = pool.getConnection()) {
       publish(conn, runId, read, read - distinct, kept);
     }

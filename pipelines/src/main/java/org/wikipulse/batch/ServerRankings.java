@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.annotation.Nullable;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Count;
@@ -65,45 +66,82 @@ public class ServerRankings extends PTransform<PCollection<WikiEvent>, PCollecti
       double percentile)
       implements Serializable {}
 
+  /** The server an event counts under, with its language and project: the view's key. */
+  public static KV<String, KV<String, String>> serverOf(WikiEvent e) {
+    // language and project follow from server_name; they ride in the key to reach the row.
+    return KV.of(e.serverName, KV.of(e.language, e.project));
+  }
+
+  /** The (server_name, user name) pair of an event, or null without a user name: unique users. */
+  public static @Nullable KV<String, String> serverUserOf(WikiEvent e) {
+    return e.user == null ? null : KV.of(e.serverName, e.user);
+  }
+
   @Override
   public PCollection<Ranking> expand(PCollection<WikiEvent> events) {
-    PCollectionView<Map<String, Long>> uniqueUsers =
+    PCollection<KV<String, String>> serverUsers =
         events
-            .apply("HasUser", Filter.by((WikiEvent e) -> e.user != null))
+            .apply("HasUser", Filter.by((WikiEvent e) -> serverUserOf(e) != null))
             .apply(
                 "ServerAndUser",
                 MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
-                    .via((WikiEvent e) -> KV.of(e.serverName, e.user)))
-            .apply("DistinctServerUsers", Distinct.create())
-            .apply("CountUsersPerServer", Count.perKey())
-            .apply("UsersView", View.asMap());
+                    .via(ServerRankings::serverUserOf))
+            .apply("DistinctServerUsers", Distinct.create());
+    PCollection<KV<KV<String, KV<String, String>>, EventTally>> servers =
+        events
+            .apply(
+                "KeyByServer",
+                WithKeys.<KV<String, KV<String, String>>, WikiEvent>of(ServerRankings::serverOf)
+                    .withKeyType(
+                        TypeDescriptors.kvs(
+                            TypeDescriptors.strings(),
+                            TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))))
+            .apply("TallyServer", Combine.perKey(new EventTally.TallyFn()));
+    return servers.apply("RankServers", fromTallies(serverUsers));
+  }
 
-    return events
-        .apply(
-            "KeyByServer",
-            // language and project follow from server_name; they ride in the key to reach the row.
-            WithKeys.<KV<String, KV<String, String>>, WikiEvent>of(
-                    e -> KV.of(e.serverName, KV.of(e.language, e.project)))
-                .withKeyType(
-                    TypeDescriptors.kvs(
-                        TypeDescriptors.strings(),
-                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))))
-        .apply("TallyServer", Combine.perKey(new EventTally.TallyFn()))
-        .apply(
-            "ToServerTotals",
-            MapElements.into(TypeDescriptor.of(ServerTotals.class))
-                .via(
-                    (KV<KV<String, KV<String, String>>, EventTally> s) ->
-                        new ServerTotals(
-                            s.getKey().getKey(),
-                            s.getKey().getValue().getKey(),
-                            s.getKey().getValue().getValue(),
-                            s.getValue().events,
-                            s.getValue().bytes)))
-        .setCoder(SerializableCoder.of(ServerTotals.class))
-        .apply("CollectServers", Combine.globally(new CollectToList<ServerTotals>()))
-        .apply("RankServers", ParDo.of(new RankFn(size, uniqueUsers)).withSideInputs(uniqueUsers))
-        .setCoder(SerializableCoder.of(Ranking.class));
+  /**
+   * The ranking from each server's tally and {@code distinctServerUsers}, every (server_name, user
+   * name) pair that has events, once.
+   */
+  public FromTallies fromTallies(PCollection<KV<String, String>> distinctServerUsers) {
+    return new FromTallies(size, distinctServerUsers);
+  }
+
+  /** View 5's rows from each server's tally and the distinct (server, user) pairs. */
+  public static class FromTallies
+      extends PTransform<PCollection<KV<KV<String, KV<String, String>>, EventTally>>, PCollection<Ranking>> {
+    private final int size;
+    private final transient PCollection<KV<String, String>> distinctServerUsers;
+
+    FromTallies(int size, PCollection<KV<String, String>> distinctServerUsers) {
+      this.size = size;
+      this.distinctServerUsers = distinctServerUsers;
+    }
+
+    @Override
+    public PCollection<Ranking> expand(PCollection<KV<KV<String, KV<String, String>>, EventTally>> servers) {
+      PCollectionView<Map<String, Long>> uniqueUsers =
+          distinctServerUsers
+              .apply("CountUsersPerServer", Count.perKey())
+              .apply("UsersView", View.asMap());
+      return servers
+          .apply(
+              "ToServerTotals",
+              MapElements.into(TypeDescriptor.of(ServerTotals.class))
+                  .via(
+                      (KV<KV<String, KV<String, String>>, EventTally> s) ->
+                          new ServerTotals(
+                              s.getKey().getKey(),
+                              s.getKey().getValue().getKey(),
+                              s.getKey().getValue().getValue(),
+                              s.getValue().events,
+                              s.getValue().bytes)))
+          .setCoder(SerializableCoder.of(ServerTotals.class))
+          .apply("CollectServers", Combine.globally(new CollectToList<ServerTotals>()))
+          .apply("RankServers", ParDo.of(new RankFn(size, uniqueUsers)).withSideInputs(uniqueUsers))
+          .setCoder(SerializableCoder.of(Ranking.class));
+    }
   }
 
   static class RankFn extends DoFn<List<ServerTotals>, Ranking> {

@@ -2,6 +2,7 @@ package org.wikipulse.batch;
 
 import java.io.Serializable;
 import java.util.Comparator;
+import javax.annotation.Nullable;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Filter;
@@ -61,28 +62,54 @@ public class TopContributors extends PTransform<PCollection<WikiEvent>, PCollect
     }
   }
 
+  /** The (user name, is_bot) an event counts under, or null for an event without a user name. */
+  public static @Nullable KV<String, Boolean> contributorOf(WikiEvent e) {
+    return e.user == null ? null : KV.of(e.user, e.isBot);
+  }
+
   @Override
   public PCollection<Contributor> expand(PCollection<WikiEvent> events) {
     return events
-        .apply("HasUser", Filter.by((WikiEvent e) -> e.user != null))
+        .apply("HasUser", Filter.by((WikiEvent e) -> contributorOf(e) != null))
         .apply(
             "KeyByUserAndBot",
-            WithKeys.<KV<String, Boolean>, WikiEvent>of(e -> KV.of(e.user, e.isBot))
+            WithKeys.<KV<String, Boolean>, WikiEvent>of(TopContributors::contributorOf)
                 .withKeyType(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.booleans())))
         .apply("TallyContributor", Combine.perKey(new EventTally.TallyFn()))
-        .apply(
-            "ToContributor",
-            MapElements.into(TypeDescriptor.of(Contributor.class))
-                .via(
-                    (KV<KV<String, Boolean>, EventTally> c) ->
-                        new Contributor(
-                            c.getKey().getKey(),
-                            c.getKey().getValue(),
-                            c.getValue().events,
-                            c.getValue().bytes,
-                            c.getValue().newPages)))
-        .setCoder(SerializableCoder.of(Contributor.class))
-        .apply("KeepTop", Top.of(size, new ReverseRankOrder()))
-        .apply("ToRows", Flatten.iterables());
+        .apply("RankContributors", fromTallies());
+  }
+
+  /** The top rows from each contributor's tally. */
+  public FromTallies fromTallies() {
+    return new FromTallies(size);
+  }
+
+  /** View 3's rows: the first {@code size} contributors in {@link RankOrder} from their tallies. */
+  public static class FromTallies
+      extends PTransform<PCollection<KV<KV<String, Boolean>, EventTally>>, PCollection<Contributor>> {
+    private final int size;
+
+    FromTallies(int size) {
+      this.size = size;
+    }
+
+    @Override
+    public PCollection<Contributor> expand(PCollection<KV<KV<String, Boolean>, EventTally>> tallies) {
+      return tallies
+          .apply(
+              "ToContributor",
+              MapElements.into(TypeDescriptor.of(Contributor.class))
+                  .via(
+                      (KV<KV<String, Boolean>, EventTally> c) ->
+                          new Contributor(
+                              c.getKey().getKey(),
+                              c.getKey().getValue(),
+                              c.getValue().events,
+                              c.getValue().bytes,
+                              c.getValue().newPages)))
+          .setCoder(SerializableCoder.of(Contributor.class))
+          .apply("KeepTop", Top.of(size, new ReverseRankOrder()))
+          .apply("ToRows", Flatten.iterables());
+    }
   }
 }

@@ -29,4 +29,18 @@ public class DeduplicateByIdTest {
         .containsInAnyOrder(a, b, c2);
     p.run().waitUntilFinish();
   }
+
+  @Test
+  public void aGroupOfIdsThatShareAHashKeepsOneEventPerId() {
+    // The shuffle key is a hash: should two ids ever collide, their group holds both ids.
+    WikiEvent x1 = edit("x", "2026-02-26T10:03:00Z", "Ann", false, 1);
+    WikiEvent y = edit("y", "2026-02-26T10:00:00Z", "Bob", false, 2);
+    WikiEvent x2 = edit("x", "2026-02-26T10:02:00Z", "Ann", false, 1);
+    WikiEvent z = edit("z", "2026-02-26T10:04:00Z", "Cy", true, 3);
+    org.junit.Assert.assertEquals(
+        java.util.Set.of(x2, y, z),
+        new java.util.HashSet<>(DeduplicateById.onePerId(java.util.List.of(x1, y, x2, z, y))));
+    org.junit.Assert.assertEquals(java.util.List.of(), DeduplicateById.onePerId(java.util.List.of()));
+    org.junit.Assert.assertNotEquals(DeduplicateById.idHash("x"), DeduplicateById.idHash("y"));
+  }
 }
