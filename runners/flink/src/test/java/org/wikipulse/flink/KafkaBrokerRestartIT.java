@@ -64,6 +64,7 @@ class KafkaBrokerRestartIT {
     Path work = Files.createTempDirectory("wikipulse-" + id + "-");
     List<Process> children = new ArrayList<>();
     String jdbcUrl = null;
+    boolean passed = false;
     try (PrivateKafkaBroker broker = PrivateKafkaBroker.startNew(id)) {
       // 400 real events of one recording, in event-time order (what an unbounded run needs; see
       // SpeedLayerScenario.publishInEventTimeOrder), and the ids the rules keep.
@@ -176,6 +177,7 @@ class KafkaBrokerRestartIT {
           (upAt - killedAt) / 1_000_000, (upAt - killedAt) / 1_000_000 - OUTAGE.toMillis(),
           millis(bridgeRecoveredAt, upAt), millis(speedRecoveredAt, upAt),
           kept.size(), (allRowsAt - upAt) / 1_000_000, EVENTS, inKafka.size());
+      passed = true;
     } finally {
       for (Process p : children) {
         // SIGTERM first: Flink's mini-cluster then deletes its temp folders.
@@ -187,7 +189,11 @@ class KafkaBrokerRestartIT {
       if (jdbcUrl != null) {
         TestServices.dropDatabase(jdbcUrl);
       }
-      deleteTree(work);
+      if (passed) {
+        deleteTree(work);
+      } else {
+        LOG.warn("logs of the bridge and the speed layer kept in {}", work);
+      }
     }
   }
 
