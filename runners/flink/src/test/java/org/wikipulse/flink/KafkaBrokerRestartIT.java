@@ -3,6 +3,7 @@ package org.wikipulse.flink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -236,7 +237,7 @@ class KafkaBrokerRestartIT {
     ProcessBuilder pb =
         new ProcessBuilder(
                 java(), "-Xmx256m", "-cp",
-                target.resolve("classes") + java.io.File.pathSeparator + Files.readString(classpath).trim(),
+                target.resolve("classes") + File.pathSeparator + Files.readString(classpath).trim(),
                 "org.wikipulse.bridge.BridgeMain", "--source", file.toString(), "--rate", Integer.toString(RATE))
             .redirectErrorStream(true)
             .redirectOutput(work.resolve("bridge.log").toFile());

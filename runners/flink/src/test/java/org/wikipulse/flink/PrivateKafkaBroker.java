@@ -1,6 +1,8 @@
 package org.wikipulse.flink;
 
+import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -11,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.common.Uuid;
 
@@ -47,7 +50,7 @@ final class PrivateKafkaBroker implements AutoCloseable {
           classpathFile + " is missing: package services/kafka-broker first (mvn verify from the root,"
               + " or ./wikipulse test, does)");
     }
-    this.classpath = module.resolve("classes") + java.io.File.pathSeparator + Files.readString(classpathFile).trim();
+    this.classpath = module.resolve("classes") + File.pathSeparator + Files.readString(classpathFile).trim();
     Files.createDirectories(dataDir.resolve("run"));
     Files.createDirectories(dataDir.resolve("logs"));
     Files.createDirectories(dataDir.resolve("tmp"));
@@ -98,7 +101,7 @@ final class PrivateKafkaBroker implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(dataDir.resolve("logs/format.out").toFile())
             .start();
-    if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
       p.destroyForcibly();
       throw new IllegalStateException("formatting Kafka storage failed: " + Files.readString(dataDir.resolve("logs/format.out")));
     }
@@ -140,7 +143,7 @@ final class PrivateKafkaBroker implements AutoCloseable {
     long pid = Long.parseLong(Files.readString(dataDir.resolve("run/kafka.pid")).trim());
     ProcessHandle handle = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no process " + pid));
     handle.destroyForcibly();
-    handle.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    handle.onExit().get(30, TimeUnit.SECONDS);
   }
 
   boolean answers() {
@@ -168,7 +171,7 @@ final class PrivateKafkaBroker implements AutoCloseable {
     if (process != null) {
       process.destroyForcibly();
       try {
-        process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        process.waitFor(30, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -185,7 +188,7 @@ final class PrivateKafkaBroker implements AutoCloseable {
   }
 
   static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST))) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
       return socket.getLocalPort();
     }
   }
