@@ -8,8 +8,8 @@ import java.util.Random;
  * sent one, else {@link #DEFAULT_BASE}) up to {@link #MAX}, with jitter (each delay is drawn between
  * half and all of its nominal value, so many clients that lost the same server do not return together).
  * A healthy connection (one that delivered events) resets the growth. HTTP 429 (too many requests) grows
- * twice as fast, waits at least {@link #MIN_THROTTLED} and never less than the server's {@code
- * Retry-After}.
+ * twice as fast from a nominal {@link #MIN_THROTTLED} (so 5–10 s after the jitter) and never waits less
+ * than the server's {@code Retry-After}.
  *
  * <p>Reads and writes nothing; not thread-safe.
  */

@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (raw SSE bytes, each with a sequence number 1..n), resumes after the {@code Last-Event-ID} it gets,
  * and — like the real service, only far more often — drops the connection every {@code dropEvery}
  * frames, in the middle of the next frame. After the last frame it sends heartbeat comments until the
- * client leaves. It records every connection (headers, query, frames sent) for the assertions.
+ * client leaves. Chosen connections can be answered with an error status and a {@code Retry-After}
+ * instead ({@link #failNext}, {@link #failConnection}). It records every connection (headers, query,
+ * frames sent, when it arrived, sent its first frame and ended) for the assertions.
  *
  * <p>Reads: HTTP requests. Writes: SSE responses.
  */
@@ -37,6 +39,10 @@ final class TestSseServer implements AutoCloseable {
     final String query;
     final String userAgent;
     final String accept;
+    /** {@code System.nanoTime()} when the request arrived, when its first frame was written, when it ended. */
+    final long arrivedNanos = System.nanoTime();
+    volatile long firstFrameNanos;
+    volatile long endedNanos;
     volatile int lastFullySent;
     volatile int status = 200;
     volatile boolean droppedByServer;
@@ -65,6 +71,8 @@ final class TestSseServer implements AutoCloseable {
   private final List<Connection> connections = new CopyOnWriteArrayList<>();
   private final AtomicInteger framesSent = new AtomicInteger();
   private final java.util.Queue<Integer> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  /** Connection number -> {status, Retry-After seconds}, from {@link #failConnection}. */
+  private final java.util.Map<Integer, int[]> failuresAt = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean closing;
 
   /**
@@ -105,6 +113,15 @@ final class TestSseServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Connection number {@code number} (1-based, counting every request) is answered with {@code status}
+   * and {@code Retry-After: retryAfterSeconds} instead of the stream.
+   */
+  TestSseServer failConnection(int number, int status, int retryAfterSeconds) {
+    failuresAt.put(number, new int[] {status, retryAfterSeconds});
+    return this;
+  }
+
   String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + PATH;
   }
@@ -128,14 +145,16 @@ final class TestSseServer implements AutoCloseable {
             exchange.getRequestHeaders().getFirst("User-Agent"),
             exchange.getRequestHeaders().getFirst("Accept"));
     connections.add(connection);
-    Integer failure = failures.poll();
+    int[] scheduled = failuresAt.remove(connection.number);
+    Integer failure = scheduled != null ? Integer.valueOf(scheduled[0]) : failures.poll();
     if (failure != null) {
       connection.status = failure;
       byte[] body = ("{\"status\": " + failure + ", \"detail\": \"test failure\"}").getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Retry-After", "1");
+      exchange.getResponseHeaders().add("Retry-After", Integer.toString(scheduled != null ? scheduled[1] : 1));
       exchange.sendResponseHeaders(failure, body.length);
       exchange.getResponseBody().write(body);
       exchange.close();
+      connection.endedNanos = System.nanoTime();
       return;
     }
     int resumeAfter = lastEventId == null ? 0 : Integer.parseInt(lastEventId.trim());
@@ -164,6 +183,9 @@ final class TestSseServer implements AutoCloseable {
         }
         out.write(frame.bytes());
         out.flush();
+        if (connection.firstFrameNanos == 0) {
+          connection.firstFrameNanos = System.nanoTime();
+        }
         connection.lastFullySent = frame.seq();
         framesSent.incrementAndGet();
         sentHere++;
@@ -186,6 +208,7 @@ final class TestSseServer implements AutoCloseable {
       } catch (RuntimeException e) {
         // already broken
       }
+      connection.endedNanos = System.nanoTime();
     }
   }
 
