@@ -3,15 +3,20 @@ package org.wikipulse.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
@@ -21,7 +26,11 @@ import org.joda.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.wikipulse.batch.BatchLayerPipeline;
+import org.wikipulse.batch.BatchRuns;
+import org.wikipulse.batch.HistoricalTable;
 import org.wikipulse.lake.LakeFileSystem;
 import org.wikipulse.model.RecentChangeParser;
 import org.wikipulse.speed.SpeedLayerOptions;
@@ -38,6 +47,8 @@ import org.wikipulse.testing.TestServices;
  * every event is in the lake twice and the batch must drop 5,997 duplicates.
  */
 class BatchLayerSparkIT {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchLayerSparkIT.class);
+  private static final List<Process> CHILDREN = new ArrayList<>();
   private static final long pid = ProcessHandle.current().pid();
   private static final int SAMPLE_RECORDS = 6129;
   private static final long KEPT_EVENTS = 5997;
@@ -92,6 +103,7 @@ class BatchLayerSparkIT {
 
   @AfterAll
   static void dropDatabase() throws Exception {
+    CHILDREN.forEach(Process::destroyForcibly);
     TestServices.dropDatabase(jdbcUrl);
   }
 
@@ -197,25 +209,10 @@ class BatchLayerSparkIT {
     // What spark-submit gives the job: the bundled jar and Spark's own jars, nothing of Beam's from
     // outside the jar; so Beam's filesystems, coders and options registrars must come out of the
     // jar's merged service files.
-    java.nio.file.Path target = java.nio.file.Path.of("target");
-    java.nio.file.Path jar;
-    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(target)) {
-      jar = files.filter(f -> f.getFileName().toString().endsWith("-bundled.jar")).findFirst().orElseThrow();
-    }
-    String spark = java.nio.file.Files.readString(target.resolve("classpath-provided.txt")).trim();
-    List<String> command = new ArrayList<>();
-    command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of(java.nio.file.Files.readString(target.resolve("java-options.txt")).trim().split("\\s+")));
-    command.addAll(
-        List.of(
-            "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-Dspark.ui.enabled=false",
-            "-cp", jar.toAbsolutePath() + java.io.File.pathSeparator + spark,
-            "org.wikipulse.spark.SparkBatchLayer", "--runner=SparkRunner", "--sparkMaster=local[2]",
-            "--jdbcUrl=" + jdbcUrl, "--lake=" + lake, "--from=2024-11-01", "--to=2024-12-01"));
-    java.nio.file.Path log = target.resolve("shaded-jar-run.log");
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    assertTrue(p.waitFor(8, java.util.concurrent.TimeUnit.MINUTES), "the shaded jar's batch did not end in 8 min");
-    String output = java.nio.file.Files.readString(log);
+    Path log = Path.of("target", "shaded-jar-run.log");
+    Process p = startShadedJar(log, "--from=2024-11-01", "--to=2024-12-01");
+    assertTrue(p.waitFor(8, TimeUnit.MINUTES), "the shaded jar's batch did not end in 8 min");
+    String output = Files.readString(log);
     assertEquals(0, p.exitValue(), output);
 
     HistoricalReference.assertTablesMatch(
@@ -223,5 +220,97 @@ class BatchLayerSparkIT {
     String run = lastRun();
     assertTrue(run.startsWith("succeeded|"), run);
     assertTrue(run.endsWith("|2024-11-01 00:00:00+00|2024-12-01 00:00:00+00|SparkRunner"), run);
+  }
+
+  /**
+   * Issue #8, fault 7: a batch run (the shaded jar in a JVM of its own) is killed with SIGKILL mid-way
+   * — once it is computing, or as soon as it has staged rows. The historical tables keep the previous
+   * complete results; the next run marks the killed one abandoned, and its own results are exact.
+   */
+  @Test
+  void aBatchRunKilledMidwayLeavesThePreviousTablesAndTheNextRunMarksItAbandoned() throws Exception {
+    assertEquals(0, sparkBatch(lake, "--from=2025-05-01", "--to=2025-06-01"));
+    Map<String, List<String>> before = HistoricalReference.tables(jdbcUrl);
+
+    Path log = Path.of("target", "killed-batch-run.log");
+    Process p = startShadedJar(log, "--all");
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+    long runningSince = 0;
+    long killedRun = -1;
+    String killedWhen = null;
+    while (killedWhen == null) {
+      assertTrue(p.isAlive(), () -> "the batch ended before it could be killed:\n" + readLog(log));
+      assertTrue(System.nanoTime() < deadline, () -> "the batch never started computing:\n" + readLog(log));
+      List<String> running =
+          TestServices.queryRows(jdbcUrl, "SELECT run_id FROM batch_runs WHERE status = 'running'");
+      if (!running.isEmpty()) {
+        killedRun = Long.parseLong(running.get(0));
+        runningSince = runningSince == 0 ? System.nanoTime() : runningSince;
+        if (stagedRows(killedRun) > 0) {
+          killedWhen = "with rows staged";
+        } else if (System.nanoTime() - runningSince > TimeUnit.SECONDS.toNanos(12)) {
+          killedWhen = "computing (12 s after the run started)";
+        }
+      }
+      Thread.sleep(50);
+    }
+    p.destroyForcibly().waitFor(); // SIGKILL: the JVM ends with no clean-up of any kind
+    long killedAt = System.nanoTime();
+    LOG.info("killed batch run {} {}", killedRun, killedWhen);
+
+    assertEquals(before, HistoricalReference.tables(jdbcUrl), "the tables changed after the kill");
+    assertEquals(
+        List.of("running"),
+        TestServices.queryRows(jdbcUrl, "SELECT status FROM batch_runs WHERE run_id = " + killedRun));
+
+    assertEquals(0, sparkBatch(lake, "--from=2025-05-01", "--to=2025-06-01"));
+    double recovery = (System.nanoTime() - killedAt) / 1e9;
+    assertEquals(
+        List.of("failed|" + BatchRuns.ABANDONED),
+        TestServices.queryRows(jdbcUrl, "SELECT status, message FROM batch_runs WHERE run_id = " + killedRun));
+    assertEquals(0, stagedRows(killedRun), "the killed run's staged rows are gone");
+    HistoricalReference.assertTablesMatch(
+        jdbcUrl, Instant.parse("2025-05-01T00:00:00Z"), Instant.parse("2025-06-01T00:00:00Z"));
+    System.out.printf("fault 7: batch run %d killed %s; the next run succeeded %.1f s after the kill%n",
+        killedRun, killedWhen, recovery);
+  }
+
+  private static long stagedRows(long runId) throws Exception {
+    long n = 0;
+    for (HistoricalTable<?> t : HistoricalTable.ALL) {
+      n += TestServices.queryLong(jdbcUrl, "SELECT count(*) FROM " + t.staging() + " WHERE run_id = " + runId);
+    }
+    return n;
+  }
+
+  /** The bundled jar with Spark's own jars beside it, in a JVM of its own, as spark-submit runs it. */
+  private static Process startShadedJar(Path log, String... args) throws Exception {
+    Path target = Path.of("target");
+    Path jar;
+    try (Stream<Path> files = Files.list(target)) {
+      jar = files.filter(f -> f.getFileName().toString().endsWith("-bundled.jar")).findFirst().orElseThrow();
+    }
+    String spark = Files.readString(target.resolve("classpath-provided.txt")).trim();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(Files.readString(target.resolve("java-options.txt")).trim().split("\\s+")));
+    command.addAll(
+        List.of(
+            "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-Dspark.ui.enabled=false",
+            "-cp", jar.toAbsolutePath() + File.pathSeparator + spark,
+            "org.wikipulse.spark.SparkBatchLayer", "--runner=SparkRunner", "--sparkMaster=local[2]",
+            "--jdbcUrl=" + jdbcUrl, "--lake=" + lake));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    CHILDREN.add(p);
+    return p;
+  }
+
+  private static String readLog(Path log) {
+    try {
+      return Files.readString(log);
+    } catch (Exception e) {
+      return "(no log: " + e + ")";
+    }
   }
 }
