@@ -63,11 +63,7 @@ class BridgeSigkillIT {
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void aSigkilledBridgeResumesFromItsSavedPositionAndLosesNothing() throws Exception {
     // 322 real events with ids 1..322 at 50 events/s; SIGKILL once the server has sent 150.
-    List<String> payloads = new ArrayList<>();
-    payloads.addAll(RecordedEvents.lines(RecordedEvents.DATAPLUMBHUB));
-    payloads.addAll(RecordedEvents.lines(RecordedEvents.VISAALPATHAK));
-    payloads.addAll(RecordedEvents.lines(RecordedEvents.SAT99496));
-    assertEquals(322, payloads.size());
+    List<String> payloads = RecordedEvents.threeRecordings();
     Map<String, Integer> seqOf = new HashMap<>();
     for (int i = 0; i < payloads.size(); i++) {
       seqOf.put(payloads.get(i), i + 1);

@@ -50,6 +50,21 @@ final class RecordedEvents {
   }
 
   /** The non-blank lines of a recorded file, as text (the files are UTF-8 JSON). */
+  /**
+   * The 322 real events of three small recordings (all of DataPlumbHub, VisaalPathak, Sat99496), in
+   * that order, all distinct: the source the SSE fault tests replay.
+   */
+  static List<String> threeRecordings() throws IOException {
+    List<String> payloads = new ArrayList<>();
+    payloads.addAll(lines(DATAPLUMBHUB));
+    payloads.addAll(lines(VISAALPATHAK));
+    payloads.addAll(lines(SAT99496));
+    if (payloads.size() != 144 + 128 + 50) {
+      fail("expected 322 events in the three recordings, found " + payloads.size());
+    }
+    return payloads;
+  }
+
   static List<String> lines(String name) throws IOException {
     List<String> out = new ArrayList<>();
     try (InputStream in = FileReplaySource.open(file(name))) {

@@ -50,11 +50,7 @@ class SseBridgeIT {
   void survivesDropsAndARestartWithEveryEventExactlyOnce() throws Exception {
     // 322 real events (all of DataPlumbHub, VisaalPathak, Sat99496) with ids 1..322; the server cuts
     // every connection after 40 events, mid-event; the bridge is SIGTERMed after ~150 and restarted.
-    List<String> payloads = new ArrayList<>();
-    payloads.addAll(RecordedEvents.lines(RecordedEvents.DATAPLUMBHUB));
-    payloads.addAll(RecordedEvents.lines(RecordedEvents.VISAALPATHAK));
-    payloads.addAll(RecordedEvents.lines(RecordedEvents.SAT99496));
-    assertEquals(144 + 128 + 50, payloads.size());
+    List<String> payloads = RecordedEvents.threeRecordings();
     assertEquals(payloads.size(), new HashSet<>(payloads).size(), "source payloads are distinct");
     Map<String, Integer> seqOf = new HashMap<>();
     for (int i = 0; i < payloads.size(); i++) {

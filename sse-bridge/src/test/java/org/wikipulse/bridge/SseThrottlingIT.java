@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -56,11 +55,7 @@ class SseThrottlingIT {
   @Timeout(value = 150, unit = TimeUnit.SECONDS)
   void dropsA429AndA503AreWaitedOutAndNothingIsLostOrRepeated() throws Exception {
     // 322 real events with ids 1..322 at 20 events/s; a mid-frame drop after every 40 (every ~2 s).
-    List<String> payloads = new ArrayList<>();
-    payloads.addAll(RecordedEvents.lines(RecordedEvents.DATAPLUMBHUB));
-    payloads.addAll(RecordedEvents.lines(RecordedEvents.VISAALPATHAK));
-    payloads.addAll(RecordedEvents.lines(RecordedEvents.SAT99496));
-    assertEquals(322, payloads.size());
+    List<String> payloads = RecordedEvents.threeRecordings();
     assertEquals(payloads.size(), new HashSet<>(payloads).size(), "source payloads are distinct");
 
     String topic = kafka.createTopic("sse-throttled", Map.of());
