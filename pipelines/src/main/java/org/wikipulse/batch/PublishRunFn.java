@@ -8,7 +8,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
-import org.apache.beam.sdk.io.jdbc.JdbcIO;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.slf4j.Logger;
@@ -31,14 +31,14 @@ class PublishRunFn extends DoFn<Long, Void> {
   /** Serialises the swaps of concurrent runs (pg_advisory_xact_lock key). */
   static final long PUBLISH_LOCK = 0x77696b6970756c73L;
 
-  private final JdbcIO.DataSourceConfiguration dataSource;
+  private final SerializableFunction<Void, DataSource> dataSource;
   private final PCollectionView<Long> eventsRead;
   private final PCollectionView<Long> distinctEvents;
   private final PCollectionView<Long> keptEvents;
   private transient DataSource pool;
 
   PublishRunFn(
-      JdbcIO.DataSourceConfiguration dataSource,
+      SerializableFunction<Void, DataSource> dataSource,
       PCollectionView<Long> eventsRead,
       PCollectionView<Long> distinctEvents,
       PCollectionView<Long> keptEvents) {
@@ -50,7 +50,7 @@ class PublishRunFn extends DoFn<Long, Void> {
 
   @Setup
   public void setup() {
-    pool = JdbcIO.DataSourceProviderFromDataSourceConfiguration.of(dataSource).apply(null);
+    pool = dataSource.apply(null);
   }
 
   @ProcessElement
