@@ -9,8 +9,8 @@ import java.util.stream.Stream;
 
 /**
  * The speed layer on Flink [local] as a user runs it, unbounded with checkpoints: the shaded jar in
- * a child JVM ({@code FlinkSpeedLayerRestartIT} does the same), its output in a log file. Flink's
- * job state changes (a failover shows as RUNNING to RESTARTING) are logged at info.
+ * a child JVM ({@code FlinkSpeedLayerRestartIT} does the same), its output in a log file, with
+ * Flink's checkpoint coordinator at info (a failover logs "Restoring job ... from Checkpoint").
  */
 final class SpeedLayerChild implements AutoCloseable {
   private final Process process;
@@ -27,7 +27,6 @@ final class SpeedLayerChild implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx768m");
     command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
-    command.add("-Dorg.slf4j.simpleLogger.log.org.apache.flink.runtime.executiongraph.DefaultExecutionGraph=info");
     command.add("-Dorg.slf4j.simpleLogger.log.org.apache.flink.runtime.checkpoint.CheckpointCoordinator=info");
     command.add("-cp");
     command.add(bundledJar().toString());
@@ -53,9 +52,9 @@ final class SpeedLayerChild implements AutoCloseable {
     return PrivateServices.tail(log);
   }
 
-  /** How many times Flink restarted the job (a failover from its last checkpoint). */
+  /** How many times Flink restored the running job from its last checkpoint after a task failed. */
   long jobRestarts() throws IOException {
-    return log().lines().filter(l -> l.contains("switched from state RUNNING to RESTARTING")).count();
+    return log().lines().filter(l -> l.contains("CheckpointCoordinator - Restoring job ")).count();
   }
 
   @Override
