@@ -15,8 +15,8 @@ import org.wikipulse.testing.TestServices;
 
 /**
  * The S3 server vanishes (SIGKILL) for 20 s mid-stream and comes back on the same data and port:
- * the speed layer on Flink [local] (unbounded, checkpoints every second) writes the lake again once
- * it answers, the lake then holds every kept event, every Parquet file the batch layer can see
+ * the speed layer on Flink [local] (unbounded, checkpoints every second) keeps running, its lake
+ * writes retrying until S3 answers (no job restore), the lake then holds every kept event, every Parquet file the batch layer can see
  * reads completely with the batch layer's own reader, and Beam's temporary files are never among
  * them. PostgreSQL is unaffected and must hold every kept event exactly once.
  *
@@ -84,6 +84,7 @@ class FlinkS3OutageIT {
             visible.stream().allMatch(f -> f.matches(".*/raw_events/year=\\d{4}/month=\\d{2}/events-[^/]*\\.parquet")),
             "the batch layer's patterns match only finished lake files: " + visible);
         replay.assertLakeReadsCompletelyWithEveryKeptEvent(lake, endpoint);
+        assertEquals(0, restarts, "Flink job restores: the lake writes should wait for S3, not fail");
         String report =
             String.format(
                 "S3 outage: %d events (%d kept), S3 down %.1f s; lake complete %.1f s after it was back (last file"
