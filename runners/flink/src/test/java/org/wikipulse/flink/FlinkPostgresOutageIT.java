@@ -107,6 +107,7 @@ class FlinkPostgresOutageIT {
       }
     } finally {
       postgres.stop();
+      PrivateServices.deleteTree(dir.resolve("postgres")); // the logs stay in dir
     }
   }
 

@@ -179,6 +179,18 @@ final class PrivateServices {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
+  /** Deletes {@code dir} and everything in it (a stopped service's data: ~50 MB for PostgreSQL). */
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
   static String tail(Path file) {
     try {
       List<String> lines = Files.readAllLines(file);
