@@ -78,15 +78,13 @@ class FlinkPostgresOutageIT {
         awaitRows(speed, jdbcUrl, replay.keptIds().size(), 120);
         long recoveryMillis = (System.nanoTime() - up) / 1_000_000;
 
-        // While writes were stuck no checkpoint completed, so the group's offsets did not move past
-        // the first third (plus its three per-partition repeats): nothing unwritten was acknowledged.
+        // Once a write was stuck no checkpoint completed, so the group's offsets stood still: nothing
+        // read after that was acknowledged. (Records may be acknowledged before they reach
+        // PostgreSQL while they sit in checkpointed state, e.g. a partial batch: so no bound here.)
         assertEquals(committedEarly, committedLate, "offsets committed while PostgreSQL was down");
-        assertTrue(
-            committedLate <= third + 3,
-            "committed " + committedLate + " offsets during the outage; only the first " + (third + 3) + " were written");
 
         FaultReplay.lakeOptions(lake, TestServices.SETTINGS.s3Endpoint());
-        FaultReplay.awaitLakeFilesSettle(lake, 10, 90);
+        FaultReplay.awaitLakeFilesSettle(lake, 15, 120);
         long restarts = speed.jobRestarts();
         assertTrue(speed.isAlive(), speed::tail);
         speed.close();
