@@ -31,7 +31,7 @@ class FlinkPostgresOutageIT {
   private static final long OUTAGE_MILLIS = 20_000;
 
   @Test
-  @Timeout(value = 6, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  @Timeout(value = 4, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void postgresStoppedFor20sMidStreamLosesAndDuplicatesNothing() throws Exception {
     long t0 = System.nanoTime();
     String name = "it-pg-outage-" + ProcessHandle.current().pid();

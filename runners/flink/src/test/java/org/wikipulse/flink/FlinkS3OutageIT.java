@@ -30,7 +30,7 @@ class FlinkS3OutageIT {
   private static final String BUCKET = "wikipulse-lake";
 
   @Test
-  @Timeout(value = 6, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  @Timeout(value = 4, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void s3KilledFor20sMidStreamLeavesACompleteReadableLake() throws Exception {
     long t0 = System.nanoTime();
     String name = "it-s3-outage-" + ProcessHandle.current().pid();
