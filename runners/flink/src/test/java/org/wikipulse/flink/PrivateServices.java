@@ -85,6 +85,9 @@ final class PrivateServices {
       Path thisLog = log.resolveSibling(log.getFileName() + "." + starts);
       ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(thisLog.toFile());
       process = pb.start();
+      Process started = process;
+      // Should this JVM end before the test's own clean-up (a timeout, Ctrl-C), stop the service too.
+      Runtime.getRuntime().addShutdownHook(new Thread(started::destroy, "stop " + name));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       while (!ready.test(Files.exists(thisLog) ? Files.readString(thisLog) : "")) {
         if (!process.isAlive()) {

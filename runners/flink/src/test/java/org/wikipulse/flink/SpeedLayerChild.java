@@ -37,7 +37,10 @@ final class SpeedLayerChild implements AutoCloseable {
     command.add("--lakeWindowSeconds=5");
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("WIKIPULSE_DATA_DIR", dataDir.toString());
-    return new SpeedLayerChild(pb.start(), log);
+    Process p = pb.start();
+    // Should this JVM end before the test's own clean-up (a timeout, Ctrl-C), end the job too.
+    Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly, "stop the speed layer"));
+    return new SpeedLayerChild(p, log);
   }
 
   boolean isAlive() {
