@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import javax.sql.DataSource;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.jdbc.JdbcIO;
@@ -14,6 +15,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.Wait;
 import org.apache.beam.sdk.values.KV;
@@ -170,7 +172,7 @@ public final class BatchLayerPipeline {
     PCollectionTuple tallies = read.apply("TallyViews", new TallyViews());
     PCollection<KV<Long, EventTally>> hours = tallies.get(TallyViews.HOURS);
 
-    JdbcIO.DataSourceConfiguration db = Jdbc.dataSource(options);
+    SerializableFunction<Void, DataSource> db = Jdbc.dataSourceProvider(options);
     int batchSize = options.getStagingBatchSize();
     List<PCollection<?>> staged = new ArrayList<>();
     staged.add(
@@ -211,9 +213,9 @@ public final class BatchLayerPipeline {
 
   /** Writes a view's rows into its staging table under {@code runId}, in batches. */
   static <T> JdbcIO.WriteVoid<T> stage(
-      HistoricalTable<T> table, JdbcIO.DataSourceConfiguration db, long runId, int batchSize) {
+      HistoricalTable<T> table, SerializableFunction<Void, DataSource> db, long runId, int batchSize) {
     return JdbcIO.<T>write()
-        .withDataSourceConfiguration(db)
+        .withDataSourceProviderFn(db)
         .withStatement(table.stageSql())
         .withPreparedStatementSetter(table.stageSetter(runId))
         .withBatchSize(batchSize)

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.apache.beam.sdk.io.jdbc.JdbcIO;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.slf4j.Logger;
@@ -33,12 +33,12 @@ class PublishRunFn extends DoFn<Long, Void> {
   /** Serialises the swaps of concurrent runs (pg_advisory_xact_lock key). */
   static final long PUBLISH_LOCK = 0x77696b6970756c73L;
 
-  private final JdbcIO.DataSourceConfiguration dataSource;
+  private final SerializableFunction<Void, DataSource> dataSource;
   private final PCollectionView<Map<String, Long>> counts;
   private transient DataSource pool;
 
   PublishRunFn(
-      JdbcIO.DataSourceConfiguration dataSource,
+      SerializableFunction<Void, DataSource> dataSource,
       PCollectionView<Map<String, Long>> counts) {
     this.dataSource = dataSource;
     this.counts = counts;
@@ -46,7 +46,7 @@ class PublishRunFn extends DoFn<Long, Void> {
 
   @Setup
   public void setup() {
-    pool = JdbcIO.DataSourceProviderFromDataSourceConfiguration.of(dataSource).apply(null);
+    pool = dataSource.apply(null);
   }
 
   @ProcessElement

@@ -29,7 +29,7 @@ public class WriteDeadLetters extends PTransform<PCollection<FailedRecord>, PDon
         .apply(
             "InsertDeadLetters",
             JdbcIO.<FailedRecord>write()
-                .withDataSourceConfiguration(Jdbc.dataSource(options))
+                .withDataSourceProviderFn(Jdbc.dataSourceProvider(options))
                 .withStatement(DeadLetterStatement.SQL)
                 .withPreparedStatementSetter(new DeadLetterStatement())
                 .withBatchSize(100)

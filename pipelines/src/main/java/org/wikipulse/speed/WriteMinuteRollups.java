@@ -47,7 +47,7 @@ public class WriteMinuteRollups extends PTransform<PCollectionTuple, PDone> {
 
   private <T> JdbcIO.Write<T> write(String sql, JdbcIO.PreparedStatementSetter<T> setter) {
     return JdbcIO.<T>write()
-        .withDataSourceConfiguration(Jdbc.dataSource(options))
+        .withDataSourceProviderFn(Jdbc.dataSourceProvider(options))
         .withStatement(sql)
         .withPreparedStatementSetter(setter)
         .withBatchSize(options.getJdbcBatchSize())

@@ -43,7 +43,7 @@ public class WriteRecentChanges extends PTransform<PCollection<WikiEvent>, PDone
     return batches.apply(
         "InsertBatches",
         JdbcIO.<KV<Integer, Iterable<WikiEvent>>>write()
-            .withDataSourceConfiguration(Jdbc.dataSource(options))
+            .withDataSourceProviderFn(Jdbc.dataSourceProvider(options))
             .withStatement(RecentChangesStatement.SQL)
             .withPreparedStatementSetter(new RecentChangesStatement())
             .withBatchSize(10)

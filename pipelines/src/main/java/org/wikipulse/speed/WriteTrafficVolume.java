@@ -30,7 +30,7 @@ public class WriteTrafficVolume extends PTransform<PCollection<TrafficVolume>, P
         .apply(
             "UpsertTrafficVolume",
             JdbcIO.<TrafficVolume>write()
-                .withDataSourceConfiguration(Jdbc.dataSource(options))
+                .withDataSourceProviderFn(Jdbc.dataSourceProvider(options))
                 .withStatement(TrafficVolumeStatement.SQL)
                 .withPreparedStatementSetter(new TrafficVolumeStatement())
                 .withBatchSize(100)
