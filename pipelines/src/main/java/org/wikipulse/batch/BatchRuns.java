@@ -94,15 +94,11 @@ public final class BatchRuns {
    */
   public static List<Long> markAbandoned(Connection c) throws SQLException {
     List<Long> abandoned = new ArrayList<>();
-    // pg_locks shows a two-key advisory lock as classid = key 1, objid = key 2, objsubid = 2.
     try (PreparedStatement ps =
         c.prepareStatement(
             "UPDATE batch_runs r SET status = 'failed', finished_at = now(), message = ? "
-                + "WHERE r.status = 'running' AND NOT EXISTS (SELECT 1 FROM pg_locks l "
-                + "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2 "
-                + "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
-                + "AND l.classid = oid(?::bigint) AND l.objid = oid(r.run_id & 4294967295)) "
-                + "RETURNING r.run_id")) {
+                + "WHERE r.status = 'running' AND NOT " + RUN_LOCK_HELD.formatted("r.run_id")
+                + " RETURNING r.run_id")) {
       ps.setString(1, ABANDONED);
       ps.setLong(2, RUN_LOCKS & 0xffffffffL);
       try (ResultSet rs = ps.executeQuery()) {
@@ -117,6 +113,32 @@ public final class BatchRuns {
     abandoned.sort(null);
     return abandoned;
   }
+
+  /**
+   * Whether a session holds the lock of run {@code runId}: its process is alive (or its connection
+   * not yet closed by the server: after a process dies, PostgreSQL ends its session a moment later).
+   */
+  public static boolean isLockHeld(Connection c, long runId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + RUN_LOCK_HELD.formatted("?::bigint"))) {
+      ps.setLong(1, RUN_LOCKS & 0xffffffffL);
+      ps.setLong(2, runId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
+  /**
+   * SQL: a session holds the lock of the run whose id is the expression {@code %s}; the key 1 is
+   * the first parameter. pg_locks shows a two-key advisory lock as classid = key 1, objid = key 2,
+   * objsubid = 2.
+   */
+  private static final String RUN_LOCK_HELD =
+      "EXISTS (SELECT 1 FROM pg_locks l "
+          + "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2 "
+          + "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+          + "AND l.classid = oid(?::bigint) AND l.objid = oid((%s) & 4294967295))";
 
   /** The lock's second key: the run id, wrapped to 32 bits (ids 2^32 apart share a lock; harmless). */
   private static int lockKey(long runId) {

@@ -1,6 +1,7 @@
 package org.wikipulse.batch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.Statement;
@@ -60,6 +61,9 @@ class BatchRunsIT {
       }
     }
     assertEquals(List.of(first + "|running|f|computing all events"), runs());
+    try (Connection c = connect()) {
+      awaitLockReleased(c, first);
+    }
 
     long second;
     try (Connection next = connect()) {
@@ -86,11 +90,22 @@ class BatchRunsIT {
             List.of(first + "|running|f|computing all events", second + "|running|f|computing all events"),
             runs());
       }
-      // The second run's process is gone now; the first is still alive and finds it.
+      // The second run's process is gone now (once the server has ended its session); the first is
+      // still alive and finds it.
+      awaitLockReleased(live, second);
       assertEquals(List.of(second), BatchRuns.markAbandoned(live));
       assertEquals(
           List.of(first + "|running|f|computing all events", second + "|failed|t|" + BatchRuns.ABANDONED),
           runs());
+    }
+  }
+
+  /** Closing a connection returns before the server has ended its session and released its locks. */
+  static void awaitLockReleased(Connection c, long runId) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (BatchRuns.isLockHeld(c, runId)) {
+      assertTrue(System.nanoTime() < deadline, "run " + runId + "'s lock still held 10 s after its session closed");
+      Thread.sleep(20);
     }
   }
 }

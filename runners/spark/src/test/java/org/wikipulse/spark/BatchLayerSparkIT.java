@@ -263,6 +263,14 @@ class BatchLayerSparkIT {
         List.of("running"),
         TestServices.queryRows(jdbcUrl, "SELECT status FROM batch_runs WHERE run_id = " + killedRun));
 
+    try (java.sql.Connection c = org.wikipulse.sql.Databases.connect(
+        jdbcUrl, TestServices.SETTINGS.dbUser(), TestServices.SETTINGS.dbPassword())) {
+      // PostgreSQL ends the killed JVM's session (and frees its run lock) a moment after the kill.
+      while (BatchRuns.isLockHeld(c, killedRun)) {
+        assertTrue(System.nanoTime() - killedAt < TimeUnit.SECONDS.toNanos(30), "the killed run's lock is still held");
+        Thread.sleep(20);
+      }
+    }
     assertEquals(0, sparkBatch(lake, "--from=2025-05-01", "--to=2025-06-01"));
     double recovery = (System.nanoTime() - killedAt) / 1e9;
     assertEquals(
