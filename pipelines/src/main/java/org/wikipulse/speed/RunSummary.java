@@ -45,6 +45,7 @@ public final class RunSummary {
       long parsed,
       long invalid,
       long kept,
+      /** By DropReason metric name ({@code dropped_talk_page} ...). */
       Map<String, Long> filteredByReason,
       long repeatsDropped,
       long deadLettered) {
@@ -73,7 +74,7 @@ public final class RunSummary {
     c.forEach(
         (name, value) -> {
           if (name.startsWith("dropped_")) {
-            filtered.put(name.substring("dropped_".length()), value);
+            filtered.put(name, value);
           }
         });
     return new Counts(
@@ -99,7 +100,11 @@ public final class RunSummary {
         .forEach(
             (reason, value) -> {
               if (value > 0) {
-                filtered.append(filtered.length() == 0 ? "" : ", ").append(reason).append(' ').append(value);
+                filtered
+                    .append(filtered.length() == 0 ? "" : ", ")
+                    .append(reason.substring("dropped_".length()))
+                    .append(' ')
+                    .append(value);
               }
             });
     return String.format(
