@@ -130,6 +130,8 @@ class BadInputSpeedLayerIT {
                 "--lake=" + lake)
             .as(SpeedLayerOptions.class);
     o.setRunner(DirectRunner.class);
+    // The product's default role: the rows below are written by wikipulse_writer.
+    assertEquals(TestServices.SETTINGS.writerUser(), o.getDbUser());
     long start = System.nanoTime();
     PipelineResult result = SpeedLayerPipeline.run(o);
     assertEquals(PipelineResult.State.DONE, result.waitUntilFinish());
