@@ -19,6 +19,7 @@ changes no table), 1 failed (the tables keep their previous contents), 2 wrong o
   --runner         DirectRunner (default) or SparkRunner; with Spark also --sparkMaster=local[*]
                    (or spark://host:7077)
   --lake, --jdbcUrl, --dbUser, --s3Endpoint, ...   default to the WIKIPULSE_* settings
+                                                  (--dbUser: \$WIKIPULSE_WRITER_USER, default wikipulse_writer)
   --help=BatchLayerOptions   every option
 
 Examples:

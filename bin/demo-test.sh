@@ -32,7 +32,7 @@ export WIKIPULSE_HTTP_PORT="$((base + 80))"
 export WIKIPULSE_JDBC_URL="jdbc:postgresql://127.0.0.1:$((base + 32))/wikipulse_demo_test"
 export WIKIPULSE_TOPIC=wiki-raw-events
 export WIKIPULSE_LAKE=s3://wikipulse-lake
-unset WIKIPULSE_DB_PASSWORD WIKIPULSE_READER_PASSWORD
+unset WIKIPULSE_DB_PASSWORD WIKIPULSE_READER_PASSWORD WIKIPULSE_WRITER_PASSWORD
 api="http://127.0.0.1:$WIKIPULSE_HTTP_PORT"
 
 say() { printf '[demo-test %s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }

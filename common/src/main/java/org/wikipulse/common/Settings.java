@@ -29,6 +29,8 @@ public final class Settings {
   public static final String USER_AGENT = "WIKIPULSE_USER_AGENT";
   public static final String READER_USER = "WIKIPULSE_READER_USER";
   public static final String READER_PASSWORD = "WIKIPULSE_READER_PASSWORD";
+  public static final String WRITER_USER = "WIKIPULSE_WRITER_USER";
+  public static final String WRITER_PASSWORD = "WIKIPULSE_WRITER_PASSWORD";
 
   public static final String DEFAULT_KAFKA_BOOTSTRAP = "127.0.0.1:9092";
   public static final String DEFAULT_TOPIC = "wiki-raw-events";
@@ -47,6 +49,8 @@ public final class Settings {
   public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
   /** The read-only role the serving layer connects as (created by migration V4). */
   public static final String DEFAULT_READER_USER = "wikipulse_reader";
+  /** The role the pipelines (stream, batch, retention) connect as: rows only, no DDL (migration V5). */
+  public static final String DEFAULT_WRITER_USER = "wikipulse_writer";
   public static final String DEFAULT_USER_AGENT =
       "WikiPulse/0.1 (set WIKIPULSE_USER_AGENT to your contact details; https://meta.wikimedia.org/wiki/User-Agent_policy)";
 
@@ -84,11 +88,16 @@ public final class Settings {
     return get(JDBC_URL, DEFAULT_JDBC_URL);
   }
 
+  /**
+   * The schema owner: {@code migrate} connects as it (and creates the database, the roles and the
+   * tables). Nothing else does at run time: the pipelines use {@link #writerUser()}, the serving
+   * layer {@link #readerUser()}.
+   */
   public String dbUser() {
     return get(DB_USER, DEFAULT_DB_USER);
   }
 
-  /** The database password; empty when unset (trust or peer authentication). */
+  /** The owner's password; empty when unset (trust or peer authentication). */
   public String dbPassword() {
     return get(DB_PASSWORD, "");
   }
@@ -101,6 +110,16 @@ public final class Settings {
   /** The read-only role's password; empty when unset (trust or peer authentication). */
   public String readerPassword() {
     return get(READER_PASSWORD, "");
+  }
+
+  /** The role of the pipelines: reads and writes rows of their tables, no DDL. */
+  public String writerUser() {
+    return get(WRITER_USER, DEFAULT_WRITER_USER);
+  }
+
+  /** The writer role's password; empty when unset (trust or peer authentication). */
+  public String writerPassword() {
+    return get(WRITER_PASSWORD, "");
   }
 
   public String s3Endpoint() {

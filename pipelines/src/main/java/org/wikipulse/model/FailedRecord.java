@@ -58,13 +58,27 @@ public class FailedRecord implements Serializable {
     this.failedAt = failedAt;
   }
 
-  /** A dead letter for {@code raw}, which failed in {@code stage} for {@code error}. */
+  /** Longer error messages are cut here: a reason is a sentence, not a copy of the payload. */
+  public static final int MAX_ERROR_CHARS = 1000;
+
+  /**
+   * A dead letter for {@code raw}, which failed in {@code stage} for {@code error}. The one place
+   * that makes a dead letter storable: PostgreSQL text takes neither NUL (SQLSTATE 22021, which
+   * would stop the sink) nor invalid UTF-8, and an error message can quote the bad input (Jackson
+   * copies an unrecognized token, NUL included).
+   */
   public static FailedRecord of(RawRecord raw, String stage, String error, Instant failedAt) {
-    String text =
-        raw.payload == null
-            ? ""
-            : new String(raw.payload, StandardCharsets.UTF_8).replace('\u0000', '\u2400');
-    return new FailedRecord(text, raw.topic, raw.partition, raw.offset, stage, error, failedAt);
+    String text = raw.payload == null ? "" : storable(new String(raw.payload, StandardCharsets.UTF_8));
+    String reason = storable(error == null ? "unknown error" : error);
+    if (reason.length() > MAX_ERROR_CHARS) {
+      reason = reason.substring(0, MAX_ERROR_CHARS) + "...";
+    }
+    return new FailedRecord(text, raw.topic, raw.partition, raw.offset, stage, reason, failedAt);
+  }
+
+  /** NUL as U+2400; the decoding above has already replaced invalid UTF-8 with U+FFFD. */
+  private static String storable(String s) {
+    return s.replace('\u0000', '\u2400');
   }
 
   @Override

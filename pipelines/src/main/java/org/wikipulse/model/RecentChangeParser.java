@@ -1,6 +1,7 @@
 package org.wikipulse.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.ByteBuffer;
@@ -9,6 +10,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
 import javax.annotation.Nullable;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
@@ -26,8 +28,13 @@ public final class RecentChangeParser {
   /** Wikipedia's first edit: anything earlier is a broken clock, not history. */
   public static final Instant EARLIEST_EVENT_TIME = Instant.parse("2001-01-15T00:00:00Z");
 
-  /** Events stamped further ahead than this of the wall clock are rejected. */
-  public static final Duration MAX_CLOCK_SKEW = Duration.standardHours(24);
+  /**
+   * Events stamped further ahead than this of the wall clock are rejected. No more than the speed
+   * layer's default allowed lateness (300 s): the Kafka watermark follows the newest event time, so
+   * one event from a clock that runs ahead by more would make every correct event after it too late
+   * for the windowed tables (they would silently lose them until the wall clock caught up).
+   */
+  public static final Duration MAX_CLOCK_SKEW = Duration.standardMinutes(5);
 
   /**
    * MediaWiki titles are at most 255 bytes (user names fewer). 400 characters (at most 1,600 UTF-8
@@ -39,9 +46,27 @@ public final class RecentChangeParser {
   /** MediaWiki edit summaries are at most 1000 characters; log comments can be longer. */
   public static final int MAX_COMMENT_CHARS = 8192;
 
+  /**
+   * Identifiers and names (meta.id, type, server_name, wiki, meta.domain, meta.dt, log_type,
+   * log_action) are short; a longer one is garbage, and would overflow a B-tree key (event_id is
+   * the primary key, server_name is in every rollup key) and stop the stream.
+   */
+  public static final int MAX_NAME_CHARS = 255;
+
+  /**
+   * Page lengths in bytes. MediaWiki caps a page at {@code $wgMaxArticleSize} (2 MiB by default);
+   * 1 GiB leaves room for any configuration and keeps sums of bytes over billions of events far
+   * from overflowing a long (an overflow would break the rollup tables' CHECKs and stop the stream).
+   */
+  public static final long MAX_LENGTH_BYTES = 1L << 30;
+
   public static final int MAX_PAYLOAD_BYTES = 1 << 20;
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  // Trailing tokens are an error: "{...} garbage" or "{...}\0" is not one event.
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9.-]+");
 
   private RecentChangeParser() {}
 
@@ -94,12 +119,15 @@ public final class RecentChangeParser {
     e.eventId = requiredText(meta, "meta.id", "id");
     e.type = requiredText(root, "type", "type");
     e.serverName = requiredText(root, "server_name", "server_name");
-    e.metaDt = optionalText(meta, "meta.dt", "dt");
-    e.domain = optionalText(meta, "meta.domain", "domain");
+    e.metaDt = name(optionalText(meta, "meta.dt", "dt"), "meta.dt");
+    e.domain = name(optionalText(meta, "meta.domain", "domain"), "meta.domain");
     e.eventTime = eventTime(root, e.metaDt);
 
     String[] labels = e.serverName.split("\\.", -1);
-    if (labels.length < 2 || labels[0].isEmpty() || labels[1].isEmpty()) {
+    if (labels.length < 2
+        || labels[0].isEmpty()
+        || labels[1].isEmpty()
+        || !HOST_NAME.matcher(e.serverName).matches()) {
       throw new InvalidEventException("server_name '" + e.serverName + "' is not a host name");
     }
     e.language = labels[0];
@@ -114,10 +142,10 @@ public final class RecentChangeParser {
     e.namespace = namespace == null ? null : namespace.intValue();
     e.title = limited(optionalText(root, "title", "title"), "title", MAX_TITLE_CHARS);
     e.user = limited(optionalText(root, "user", "user"), "user", MAX_TITLE_CHARS);
-    e.wiki = optionalText(root, "wiki", "wiki");
+    e.wiki = name(optionalText(root, "wiki", "wiki"), "wiki");
     e.comment = limited(optionalText(root, "comment", "comment"), "comment", MAX_COMMENT_CHARS);
-    e.logType = optionalText(root, "log_type", "log_type");
-    e.logAction = optionalText(root, "log_action", "log_action");
+    e.logType = name(optionalText(root, "log_type", "log_type"), "log_type");
+    e.logAction = name(optionalText(root, "log_action", "log_action"), "log_action");
 
     e.isBot = optionalBoolean(root, "bot");
     e.isMinor = optionalBoolean(root, "minor");
@@ -140,7 +168,8 @@ public final class RecentChangeParser {
     Long seconds = optionalLong(root, "timestamp", "timestamp");
     Instant time;
     if (seconds != null) {
-      if (Math.abs(seconds) > Long.MAX_VALUE / 1000) {
+      // Not Math.abs: it is negative for Long.MIN_VALUE, whose milliseconds would wrap to 1970.
+      if (seconds > Long.MAX_VALUE / 1000 || seconds < Long.MIN_VALUE / 1000) {
         throw new InvalidEventException("timestamp " + seconds + " is out of range");
       }
       time = new Instant(seconds * 1000);
@@ -149,6 +178,8 @@ public final class RecentChangeParser {
         time = new Instant(OffsetDateTime.parse(metaDt).toInstant().toEpochMilli());
       } catch (DateTimeParseException e) {
         throw new InvalidEventException("meta.dt '" + metaDt + "' is not an ISO-8601 time");
+      } catch (ArithmeticException e) {
+        throw new InvalidEventException("meta.dt '" + metaDt + "' is out of range");
       }
     } else {
       throw new InvalidEventException("missing time: neither timestamp nor meta.dt");
@@ -157,7 +188,9 @@ public final class RecentChangeParser {
       throw new InvalidEventException("event time " + time + " is before 2001-01-15");
     }
     if (time.isAfter(Instant.now().plus(MAX_CLOCK_SKEW))) {
-      throw new InvalidEventException("event time " + time + " is more than 24 h in the future");
+      throw new InvalidEventException(
+          "event time " + time + " is more than " + MAX_CLOCK_SKEW.getStandardMinutes()
+              + " minutes in the future");
     }
     return time;
   }
@@ -168,7 +201,12 @@ public final class RecentChangeParser {
     if (value == null || value.isBlank()) {
       throw new InvalidEventException("missing " + path);
     }
-    return value;
+    return name(value, path);
+  }
+
+  private static @Nullable String name(@Nullable String value, String path)
+      throws InvalidEventException {
+    return limited(value, path, MAX_NAME_CHARS);
   }
 
   private static @Nullable String optionalText(@Nullable JsonNode node, String path, String field)
@@ -183,6 +221,16 @@ public final class RecentChangeParser {
     String text = v.textValue();
     if (text.indexOf('\u0000') >= 0) {
       throw new InvalidEventException(path + " contains a NUL character");
+    }
+    // A JSON escape such as "\ud800" decodes to half a surrogate pair: not Unicode, and every
+    // UTF-8 encoder downstream (the JDBC driver, Parquet) would silently turn it into '?'.
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new InvalidEventException(path + " contains an unpaired surrogate (not Unicode)");
+      }
     }
     return text;
   }
@@ -213,6 +261,10 @@ public final class RecentChangeParser {
     Long value = optionalLong(node, path, field);
     if (value != null && value < 0) {
       throw new InvalidEventException(path + " is negative (" + value + ")");
+    }
+    if (value != null && value > MAX_LENGTH_BYTES) {
+      throw new InvalidEventException(
+          path + " is " + value + ", more than the " + MAX_LENGTH_BYTES + " bytes allowed");
     }
     return value;
   }

@@ -39,14 +39,14 @@ public final class EnvDefaults {
   public static class DbUser implements DefaultValueFactory<String> {
     @Override
     public String create(PipelineOptions options) {
-      return env().dbUser();
+      return env().writerUser();
     }
   }
 
   public static class DbPassword implements DefaultValueFactory<String> {
     @Override
     public String create(PipelineOptions options) {
-      return env().dbPassword();
+      return env().writerPassword();
     }
   }
 

@@ -12,13 +12,15 @@ public interface PostgresOptions extends PipelineOptions {
 
   void setJdbcUrl(String value);
 
-  @Description("Database user (default: $WIKIPULSE_DB_USER or postgres)")
+  @Description(
+      "Database role (default: $WIKIPULSE_WRITER_USER or wikipulse_writer, which may write rows but "
+          + "not change the schema; created by ./wikipulse migrate)")
   @Default.InstanceFactory(EnvDefaults.DbUser.class)
   String getDbUser();
 
   void setDbUser(String value);
 
-  @Description("Database password (default: $WIKIPULSE_DB_PASSWORD; empty for trust auth)")
+  @Description("Database password (default: $WIKIPULSE_WRITER_PASSWORD; empty for trust auth)")
   @Default.InstanceFactory(EnvDefaults.DbPassword.class)
   String getDbPassword();
 

@@ -5,6 +5,8 @@ import java.util.Map;
 import org.apache.beam.sdk.io.kafka.CustomTimestampPolicyWithLimitedDelay;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -74,10 +76,15 @@ public class ReadRawEvents extends PTransform<PBegin, PCollection<RawRecord>> {
     }
   }
 
+  /** Counts every record read (counter {@code read}): the left side of the run's identity, see {@link RunSummary}. */
   static class ToRawRecordFn extends DoFn<KafkaRecord<byte[], byte[]>, RawRecord> {
+    private final Counter read = Metrics.counter("ReadRawEvents", "read");
+
     @ProcessElement
     public void processElement(
         @Element KafkaRecord<byte[], byte[]> record, OutputReceiver<RawRecord> out) {
+      read.inc();
+      // A record with no value (a tombstone) is read like an empty payload: a dead letter, counted.
       byte[] value = record.getKV().getValue();
       out.output(
           new RawRecord(

@@ -51,11 +51,15 @@ class MinuteRollupStatementsIT {
         jdbcUrl, TestServices.SETTINGS.dbUser(), TestServices.SETTINGS.dbPassword());
   }
 
-  /** Runs {@code sql} once per pane, in order, each on its own, as JdbcIO does with batch size 1. */
+  /**
+   * Runs {@code sql} once per pane, in order, each on its own, as JdbcIO does with batch size 1, and
+   * as the speed layer's role (wikipulse_writer, the pipelines' default).
+   */
   @SafeVarargs
   private static <T> void upsert(
       String sql, JdbcIO.PreparedStatementSetter<T> setter, T... panes) throws Exception {
-    try (Connection c = connect(url);
+    try (Connection c =
+            Databases.connect(url, TestServices.SETTINGS.writerUser(), TestServices.SETTINGS.writerPassword());
         PreparedStatement ps = c.prepareStatement(sql)) {
       for (T pane : panes) {
         setter.setParameters(pane, ps);

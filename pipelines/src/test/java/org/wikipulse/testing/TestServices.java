@@ -35,13 +35,18 @@ public final class TestServices {
 
   /** Creates {@code topic} with {@code partitions} partitions; fails clearly if Kafka is not there. */
   public static void createTopic(String topic, int partitions) throws Exception {
+    createTopic(topic, partitions, Map.of());
+  }
+
+  /** Creates {@code topic} with topic-level {@code configs} (e.g. {@code max.message.bytes}). */
+  public static void createTopic(String topic, int partitions, Map<String, String> configs) throws Exception {
     try (AdminClient admin =
         AdminClient.create(
             Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15000,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10000))) {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(20, TimeUnit.SECONDS);
+      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(configs))).all().get(20, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
       throw new IllegalStateException(
           "no Kafka broker answers at " + kafka() + ": run the tests with ./wikipulse test "

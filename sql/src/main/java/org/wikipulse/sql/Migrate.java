@@ -27,7 +27,9 @@ public final class Migrate {
               "Usage: ./wikipulse migrate [--jdbc-url URL]\n"
                   + "Creates the database if missing and applies the schema migrations.\n"
                   + "Default URL: $WIKIPULSE_JDBC_URL or " + Settings.DEFAULT_JDBC_URL
-                  + "; user/password: $WIKIPULSE_DB_USER / $WIKIPULSE_DB_PASSWORD.");
+                  + "; user/password: $WIKIPULSE_DB_USER / $WIKIPULSE_DB_PASSWORD (the schema owner).\n"
+                  + "Sets the passwords of wikipulse_reader and wikipulse_writer from\n"
+                  + "$WIKIPULSE_READER_PASSWORD and $WIKIPULSE_WRITER_PASSWORD when given.");
           return;
         }
         default -> usage("unknown option " + args[i]);
@@ -40,8 +42,12 @@ public final class Migrate {
     try {
       MigrateResult result = migrate(url, settings.dbUser(), settings.dbPassword());
       if (!settings.readerPassword().isEmpty()) {
-        setReaderPassword(url, settings.dbUser(), settings.dbPassword(), settings.readerPassword());
-        System.out.println("password of the read-only role wikipulse_reader set from WIKIPULSE_READER_PASSWORD");
+        setRolePassword(url, settings.dbUser(), settings.dbPassword(), READER_ROLE, settings.readerPassword());
+        System.out.println("password of the read-only role " + READER_ROLE + " set from " + Settings.READER_PASSWORD);
+      }
+      if (!settings.writerPassword().isEmpty()) {
+        setRolePassword(url, settings.dbUser(), settings.dbPassword(), WRITER_ROLE, settings.writerPassword());
+        System.out.println("password of the pipelines' role " + WRITER_ROLE + " set from " + Settings.WRITER_PASSWORD);
       }
       System.out.printf(
           "schema of %s is at version %s (%d migration(s) applied now)%n",
@@ -64,16 +70,25 @@ public final class Migrate {
     return null;
   }
 
+  /** The serving layer's read-only role (migration V4). */
+  public static final String READER_ROLE = "wikipulse_reader";
+
+  /** The pipelines' role: rows of their tables, no DDL (migration V5). */
+  public static final String WRITER_ROLE = "wikipulse_writer";
+
   /**
-   * Sets the password of the serving layer's read-only role (migration V4 creates it without one).
-   * ALTER ROLE takes no bind parameters, so the password is written as an escaped string literal.
+   * Sets the password of one of the roles the migrations create without one ({@link #READER_ROLE},
+   * {@link #WRITER_ROLE}). ALTER ROLE takes no bind parameters, so the password is written as an
+   * escaped string literal; the role is one of the two constants, never input.
    */
-  static void setReaderPassword(String jdbcUrl, String user, String password, String readerPassword)
+  static void setRolePassword(String jdbcUrl, String user, String password, String role, String rolePassword)
       throws SQLException {
+    if (!role.equals(READER_ROLE) && !role.equals(WRITER_ROLE)) {
+      throw new IllegalArgumentException("not a WikiPulse role: " + role);
+    }
     try (java.sql.Connection c = Databases.connect(jdbcUrl, user, password);
         java.sql.Statement s = c.createStatement()) {
-      s.execute(
-          "ALTER ROLE wikipulse_reader PASSWORD '" + readerPassword.replace("'", "''") + "'");
+      s.execute("ALTER ROLE " + role + " PASSWORD '" + rolePassword.replace("'", "''") + "'");
     }
   }
 

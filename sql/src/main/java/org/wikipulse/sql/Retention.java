@@ -110,7 +110,7 @@ public final class Retention {
             + "(before %s), at most %d rows per DELETE%n",
         dryRun ? " (dry run)" : "", keepHours, now.minus(policy.keep()), deadLetterKeepHours,
         now.minus(policy.keepDeadLetters()), batchRows);
-    try (Connection c = Databases.connect(url, settings.dbUser(), settings.dbPassword())) {
+    try (Connection c = Databases.connect(url, settings.writerUser(), settings.writerPassword())) {
       for (Result r : apply(c, policy, now)) {
         out.println(describe(r));
       }
@@ -133,7 +133,8 @@ public final class Retention {
         + "Each DELETE removes at most --batch-rows rows (default " + DEFAULT_BATCH_ROWS
         + ") in its own transaction. --dry-run only counts.\n"
         + "Default URL: $WIKIPULSE_JDBC_URL or " + Settings.DEFAULT_JDBC_URL
-        + "; user/password: $WIKIPULSE_DB_USER / $WIKIPULSE_DB_PASSWORD.\n";
+        + "; role/password: $WIKIPULSE_WRITER_USER (default " + Settings.DEFAULT_WRITER_USER
+        + ") / $WIKIPULSE_WRITER_PASSWORD.\n";
   }
 
   private static String value(String[] args, int i) {
