@@ -40,6 +40,7 @@ public final class KafkaEventPublisher implements AutoCloseable {
   private final AtomicLong acknowledged = new AtomicLong();
   private final AtomicLong keyless = new AtomicLong();
   private volatile String ackedPosition;
+  private volatile Runnable failureListener;
   private volatile String lastEventTime;
 
   /** An event handed to the producer and not yet part of the acknowledged prefix. */
@@ -142,6 +143,22 @@ public final class KafkaEventPublisher implements AutoCloseable {
   private void onFailure(Exception exception) {
     if (failure.compareAndSet(null, exception)) {
       LOG.error("Kafka send to topic {} at {} failed: {}", topic, bootstrap, exception.toString());
+      Runnable listener = failureListener;
+      if (listener != null) {
+        listener.run();
+      }
+    }
+  }
+
+  /**
+   * Runs {@code listener} (once, on the producer's thread) when a send has finally failed: for a
+   * reader that may be waiting for its source rather than publishing, so that it notices at once
+   * instead of when its next event comes (a quiet stream could keep it waiting for minutes).
+   */
+  public void onFailure(Runnable listener) {
+    this.failureListener = listener;
+    if (failure.get() != null) {
+      listener.run();
     }
   }
 
@@ -163,6 +180,9 @@ public final class KafkaEventPublisher implements AutoCloseable {
 
   /** Waits until every send so far is acknowledged or failed; throws if one failed. */
   public void flush() {
+    // After a failed send, later in-flight sends of an idempotent producer can be retried until
+    // delivery.timeout.ms (out-of-order sequence): don't wait for them, the bridge stops anyway.
+    checkHealthy();
     try {
       producer.flush();
     } catch (RuntimeException e) {

@@ -64,13 +64,16 @@ public final class SseSource {
             .connectTimeout(CONNECT_TIMEOUT)
             .followRedirects(HttpClient.Redirect.NORMAL)
             .build();
-    stop.onStop(
-        () -> {
-          SseConnection c = current;
-          if (c != null) {
-            c.close();
-          }
-        });
+    stop.onStop(this::closeCurrent);
+    // A failed send ends the bridge (the next flush throws); don't wait for the next event to see it.
+    publisher.onFailure(this::closeCurrent);
+  }
+
+  private void closeCurrent() {
+    SseConnection c = current;
+    if (c != null) {
+      c.close();
+    }
   }
 
   /** Connections opened after the first. */

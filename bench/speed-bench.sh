@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Speed-layer benchmark (not a test; issue #7 item 2). On services of its own (Kafka, S3, a fresh
+# database), with synthetic events from the bridge (realistic mix, deterministic by seed):
+#   1. throughput: N events published first, then `./wikipulse stream --runner=R` unbounded; events/s
+#      from the job's start to the last row, and from the first row to the last (sustained);
+#   2. latency at a steady rate: the job running, the bridge publishing at --rate events/s for
+#      --seconds; event -> row visible = ingested_at - meta.dt (the bridge stamps each synthetic
+#      event with its send time, in ms) as p50/p95/p99;
+#   3. baseline in the same run: PostgreSQL's COPY of the same rows into a copy of the table (the
+#      database's own limit for this table and its indexes).
+# Prints cores, load, sizes, times, events/s and the ratio to the baseline; peak RSS of the job.
+#
+#   bench/speed-bench.sh [--runner FlinkRunner|DirectRunner] [--events 1000000] [--rate 1000] [--seconds 60]
+#
+# Targets (issue #7): Flink [local] >= 10,000 events/s sustained end to end; p95 event->row <= 3 s at
+# 1,000 events/s.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+runner=FlinkRunner events=1000000 rate=1000 seconds=60
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runner) runner="$2"; shift 2 ;;
+    --events) events="$2"; shift 2 ;;
+    --rate) rate="$2"; shift 2 ;;
+    --seconds) seconds="$2"; shift 2 ;;
+    *) echo "usage: $0 [--runner R] [--events N] [--rate N] [--seconds S]" >&2; exit 2 ;;
+  esac
+done
+command -v psql >/dev/null || { echo "needs psql (postgresql-client)" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install -y time)" >&2; exit 1; }
+
+db=wikipulse_bench_speed
+export WIKIPULSE_DATA_DIR="${BENCH_DATA_DIR:-$ROOT/target/bench-speed}"
+export WIKIPULSE_KAFKA_BOOTSTRAP="${BENCH_KAFKA:-127.0.0.1:29192}"
+export WIKIPULSE_S3_ENDPOINT="${BENCH_S3:-http://127.0.0.1:29100}"
+export WIKIPULSE_LAKE="s3://wikipulse-lake/bench-speed"
+export WIKIPULSE_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/$db"
+psql_admin() { psql -h 127.0.0.1 -U "${WIKIPULSE_DB_USER:-postgres}" -v ON_ERROR_STOP=1 -q "$@"; }
+rows() { psql_admin -d "$db" -Atc "select count(*) from realtime_recent_changes"; }
+now_ms() { date +%s%3N; }
+
+[ "${WIKIPULSE_SKIP_BUILD:-}" = 1 ] || "$ROOT/wikipulse" build
+export WIKIPULSE_SKIP_BUILD=1
+echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB RAM, load $(cut -d' ' -f1-3 /proc/loadavg); runner $runner"
+"$ROOT/wikipulse" services up >/dev/null
+
+job_pid=""
+cleanup() {
+  [ -z "$job_pid" ] || stop_job
+  "$ROOT/wikipulse" services down >/dev/null 2>&1 || true
+  psql_admin -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+fresh_db() {
+  psql_admin -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null
+  "$ROOT/wikipulse" migrate >/dev/null
+}
+
+# Starts the job on topic $1 (fresh consumer group and checkpoints); output in $2.
+start_job() {
+  local topic="$1" log="$2"
+  # its own process group (setsid), so that stopping it reaches the JVM under /usr/bin/time
+  WIKIPULSE_TOPIC="$topic" setsid /usr/bin/time -v -o "$log.time" "$ROOT/wikipulse" stream --runner="$runner" \
+    --consumerGroup="bench-$topic" >"$log" 2>&1 &
+  job_pid=$!
+}
+stop_job() {
+  kill -TERM -- "-$job_pid" 2>/dev/null || true
+  wait "$job_pid" 2>/dev/null || true
+  job_pid=""
+}
+peak_rss_mb() { awk -F': ' '/Maximum resident/{printf "%d", $2/1024}' "$1.time" 2>/dev/null || echo "?"; }
+
+# -- 1. throughput ---------------------------------------------------------------------------------
+fresh_db
+topic="bench-throughput-$(date +%s)"
+echo "== 1. publishing $events synthetic events (seed 42) to $topic"
+t0=$(now_ms)
+WIKIPULSE_TOPIC="$topic" "$ROOT/wikipulse" bridge --synthetic --seed 42 --rate 100000000 --limit "$events" \
+  >"$WIKIPULSE_DATA_DIR/bench-bridge.log" 2>&1
+echo "   published in $(( ($(now_ms) - t0) / 1000 )) s"
+log="$WIKIPULSE_DATA_DIR/bench-stream-throughput.log"
+t_start=$(now_ms)
+start_job "$topic" "$log"
+first="" last_n=-1 last_change=$(now_ms)
+while :; do
+  sleep 2
+  n=$(rows)
+  [ -n "$first" ] || { [ "$n" -gt 0 ] && first=$(now_ms); }
+  if [ "$n" != "$last_n" ]; then last_n=$n; last_change=$(now_ms); fi
+  # done when the count has not moved for 20 s (every kept event written)
+  if [ -n "$first" ] && [ $(( $(now_ms) - last_change )) -gt 20000 ]; then break; fi
+  kill -0 "$job_pid" 2>/dev/null || { echo "the job died; see $log" >&2; exit 1; }
+done
+stop_job
+kept=$last_n
+dead=$(psql_admin -d "$db" -Atc "select count(*) from dead_letters")
+total_s=$(awk -v a="$t_start" -v b="$last_change" 'BEGIN{printf "%.1f", (b-a)/1000}')
+sustained_s=$(awk -v a="$first" -v b="$last_change" 'BEGIN{printf "%.1f", (b-a)/1000}')
+eps_total=$(awk -v n="$events" -v s="$total_s" 'BEGIN{printf "%d", n/s}')
+eps_sustained=$(awk -v n="$events" -v s="$sustained_s" 'BEGIN{printf "%d", n/s}')
+echo "   $events events read, $kept rows kept, $dead dead letters"
+echo "   job start -> last row: $total_s s = $eps_total events/s; first row -> last row: $sustained_s s = $eps_sustained events/s (sustained)"
+echo "   peak RSS of the job: $(peak_rss_mb "$log") MB; load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# -- 3. baseline: COPY of the same rows -------------------------------------------------------------
+copy_file="$WIKIPULSE_DATA_DIR/bench-rows.copy"
+psql_admin -d "$db" -c "\\copy (select * from realtime_recent_changes) to '$copy_file'"
+psql_admin -d "$db" -c "create table bench_copy (like realtime_recent_changes including all)"
+t0=$(now_ms)
+psql_admin -d "$db" -c "\\copy bench_copy from '$copy_file'"
+copy_s=$(awk -v a="$t0" -v b="$(now_ms)" 'BEGIN{printf "%.2f", (b-a)/1000}')
+copy_eps=$(awk -v n="$kept" -v s="$copy_s" 'BEGIN{printf "%d", n/s}')
+echo "== 3. baseline: COPY of the $kept rows into a copy of the table (same indexes): $copy_s s = $copy_eps rows/s"
+echo "   ratio speed layer (sustained, events read) / COPY (rows): $(awk -v a="$eps_sustained" -v b="$copy_eps" 'BEGIN{printf "%.3f", a/b}')"
+rm -f "$copy_file"
+
+# -- 2. latency at a steady rate --------------------------------------------------------------------
+fresh_db
+topic="bench-latency-$(date +%s)"
+log="$WIKIPULSE_DATA_DIR/bench-stream-latency.log"
+start_job "$topic" "$log"
+# wait until the job reads: publish a trickle until the first row shows up
+WIKIPULSE_TOPIC="$topic" "$ROOT/wikipulse" bridge --synthetic --seed 7 --rate 5 >/dev/null 2>&1 &
+warm=$!
+until [ "$(rows)" -gt 0 ]; do sleep 1; kill -0 "$job_pid" 2>/dev/null || { echo "the job died; see $log" >&2; exit 1; }; done
+kill $warm; wait $warm 2>/dev/null || true
+echo "== 2. job reading; publishing at $rate events/s for $seconds s"
+since=$(psql_admin -d "$db" -Atc "select now()")
+WIKIPULSE_TOPIC="$topic" "$ROOT/wikipulse" bridge --synthetic --seed 8 --rate "$rate" --limit $(( rate * seconds )) \
+  >"$WIKIPULSE_DATA_DIR/bench-bridge-latency.log" 2>&1
+sleep 20
+stop_job
+psql_admin -d "$db" -Atc "
+  select format('   %s rows; event -> row visible: p50 %s ms, p95 %s ms, p99 %s ms, max %s ms',
+    count(*),
+    round(percentile_cont(0.50) within group (order by ms)::numeric),
+    round(percentile_cont(0.95) within group (order by ms)::numeric),
+    round(percentile_cont(0.99) within group (order by ms)::numeric),
+    round(max(ms)::numeric))
+  from (select extract(epoch from ingested_at - meta_dt::timestamptz) * 1000 as ms
+        from realtime_recent_changes where meta_dt is not null and meta_dt::timestamptz >= '$since') t"
+echo "   peak RSS of the job: $(peak_rss_mb "$log") MB; load $(cut -d' ' -f1-3 /proc/loadavg)"
