@@ -39,6 +39,8 @@ payloads="$dir/payloads-seed$seed.ndjson"
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 # Peak RSS in MB from a /usr/bin/time -v report.
 rss_mb() { awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$1"; }
+# User + system CPU seconds from a /usr/bin/time -v report: steadier than wall time on a shared machine.
+cpu_s() { awk -F': ' '/User time|System time/ {s += $2} END {printf "%.1f", s}' "$1"; }
 wall_s() { awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.1f", s}' "$1"; }
 
 [ -f "$WIKIPULSE_HOME/sse-bridge/target/classpath.txt" ] && [ -f "$WIKIPULSE_HOME/services/kafka-broker/target/classpath.txt" ] \
@@ -79,7 +81,7 @@ bridge_rate=$(awk -v n="$sent" -v s="$elapsed" 'BEGIN {printf "%.0f", n / s}')
 bridge_wall=$(wall_s "$dir/bridge.time")
 bridge_proc_rate=$(awk -v n="$sent" -v s="$bridge_wall" 'BEGIN {printf "%.0f", n / s}')
 echo "bridge: $line"
-echo "bridge: $sent events in ${elapsed} s = $bridge_rate events/s (process wall ${bridge_wall} s incl. JVM start = $bridge_proc_rate events/s); peak RSS $(rss_mb "$dir/bridge.time") MB; load $load0 -> $load1"
+echo "bridge: $sent events in ${elapsed} s = $bridge_rate events/s (process wall ${bridge_wall} s incl. JVM start = $bridge_proc_rate events/s); CPU $(cpu_s "$dir/bridge.time") s (user+sys, whole process); peak RSS $(rss_mb "$dir/bridge.time") MB; load $load0 -> $load1"
 
 # 2. The baseline: Kafka's ProducerPerformance, same count and payloads, the bridge's producer settings.
 props=(bootstrap.servers="$bootstrap" acks=all enable.idempotence=true max.in.flight.requests.per.connection=5
@@ -95,6 +97,6 @@ load1=$(load)
 summary=$(grep -E "^$events records sent" "$dir/perf.out") || die "no summary in $dir/perf.out"
 perf_rate=$(sed -E 's/^[0-9]+ records sent, ([0-9.]+) records\/sec.*/\1/' <<<"$summary")
 echo "producer-perf: $summary"
-echo "producer-perf: $events records, $(printf '%.0f' "$perf_rate") records/s; process wall $(wall_s "$dir/perf.time") s; peak RSS $(rss_mb "$dir/perf.time") MB; load $load0 -> $load1"
+echo "producer-perf: $events records, $(printf '%.0f' "$perf_rate") records/s; process wall $(wall_s "$dir/perf.time") s; CPU $(cpu_s "$dir/perf.time") s; peak RSS $(rss_mb "$dir/perf.time") MB; load $load0 -> $load1"
 echo "producer-perf settings: ${props[*]:1} (records unkeyed: the tool sends no key; the bridge keys by server_name)"
 awk -v b="$bridge_rate" -v p="$perf_rate" 'BEGIN {printf "ratio: bridge / producer-perf = %.2f (target >= 0.50); bridge target >= 50,000 events/s\n", b / p}'
