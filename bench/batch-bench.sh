@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Batch-layer benchmark (issue #7, item 2): the five aggregations over a scaled lake, timed as whole
+# Batch-layer benchmark (issue #7): the five aggregations over a scaled lake, timed as whole
 # processes (JVM and Spark start-up included):
 #   1. ./wikipulse batch --runner=SparkRunner --sparkMaster=MASTER --all --lake=LAKE  (Beam on Spark,
 #      into a fresh PostgreSQL database),

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Bridge throughput benchmark (issue #7, item 1): replays N events from a gzip NDJSON file into Kafka
+# Bridge throughput benchmark (issue #7): replays N events from a gzip NDJSON file into Kafka
 # with the bridge (`./wikipulse bridge --source FILE`, to its end), then, as the baseline in the same
 # run, Kafka's own producer performance tool (org.apache.kafka.tools.ProducerPerformance, kafka-tools
 # of the broker's version, from services/kafka-broker's class path) with the same record count, the
