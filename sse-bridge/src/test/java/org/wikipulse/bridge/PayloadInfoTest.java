@@ -52,4 +52,16 @@ class PayloadInfoTest {
     byte[] bytes = {'{', '"', 's', '"', ':', '"', (byte) 0xff, '"', '}'};
     assertNull(PayloadInfo.of(bytes).key());
   }
+
+  @Test
+  void onlyTopLevelNamesCountAndTheLastRepeatWins() {
+    PayloadInfo info =
+        of("{\"log_params\": {\"server_name\": \"nested.example\", \"dt\": \"x\"}, \"server_name\": \"a\","
+            + " \"meta\": {\"dt\": \"2025-01-01T00:00:00Z\", \"more\": [{\"dt\": 1}]}, \"server_name\": \"b\"}");
+    assertEquals("b", info.serverName());
+    assertEquals("2025-01-01T00:00:00Z", info.eventTime());
+    assertNull(of("{\"server_name\": \"a\", \"server_name\": 1}").key());
+    assertNull(of("{\"server_name\": \"a\", \"x\": [1, }").key());
+    assertNull(of("{\"server_name\": \"a\"} {}").key());
+  }
 }
