@@ -6,6 +6,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -165,8 +166,39 @@ public final class ReconnectingDataSource implements DataSource {
               physical.setAutoCommit(autoCommit);
             }
           }
-          return call(method, args);
+          Object result = call(method, args);
+          return result instanceof PreparedStatement ps && method.getName().equals("prepareStatement")
+              ? tolerant(ps)
+              : result;
       }
+    }
+
+    /**
+     * The statement, except that {@code clearBatch()} and {@code close()} on it after its connection
+     * was lost do nothing: JdbcIO clears the batch of the failed statement before it retries (and
+     * closes it), which would otherwise throw "statement is closed" and fail the bundle after all.
+     */
+    private PreparedStatement tolerant(PreparedStatement statement) {
+      return (PreparedStatement)
+          Proxy.newProxyInstance(
+              ReconnectingDataSource.class.getClassLoader(),
+              new Class<?>[] {PreparedStatement.class},
+              (proxy, method, args) -> {
+                String name = method.getName();
+                if ((name.equals("clearBatch") || name.equals("close")) && physical == null) {
+                  try {
+                    statement.close();
+                  } catch (SQLException | RuntimeException e) {
+                    LOG.debug("closing a statement of a lost connection failed: {}", e.toString());
+                  }
+                  return null;
+                }
+                try {
+                  return method.invoke(statement, args);
+                } catch (InvocationTargetException e) {
+                  throw e.getCause();
+                }
+              });
     }
 
     private Object call(Method method, Object[] args) throws Throwable {

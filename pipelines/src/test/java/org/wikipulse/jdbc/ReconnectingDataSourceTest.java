@@ -79,11 +79,16 @@ class ReconnectingDataSourceTest {
   void aCommitLostInFlightDropsTheConnection() throws Exception {
     FakePool pool = new FakePool();
     Connection c = new ReconnectingDataSource(pool, 30_000).getConnection();
-    c.prepareStatement("INSERT ...");
+    PreparedStatement failed = c.prepareStatement("INSERT ...");
     pool.made.get(0).lost = true;
     assertThrows(SQLException.class, c::commit);
+    // What JdbcIO's WriteFn does next: clear the failed statement's batch, roll back, close it (the
+    // statement went with its connection: none of these may throw), then prepare it again.
+    failed.clearBatch();
     c.rollback(); // nothing to roll back: the transaction went with the connection
-    c.prepareStatement("INSERT ...");
+    failed.close();
+    PreparedStatement again = c.prepareStatement("INSERT ...");
+    again.executeBatch();
     assertEquals(2, pool.made.size());
   }
 
@@ -132,8 +137,16 @@ class ReconnectingDataSourceTest {
                   }
                   calls.add(m.getName() + (args == null ? "" : m.getName().startsWith("set") ? " " + args[0] : ""));
                   if (m.getName().equals("prepareStatement")) {
+                    // Like DBCP's statement: closed with its connection.
                     return Proxy.newProxyInstance(
-                        getClass().getClassLoader(), new Class<?>[] {PreparedStatement.class}, (q, n, a) -> null);
+                        getClass().getClassLoader(),
+                        new Class<?>[] {PreparedStatement.class},
+                        (q, n, a) -> {
+                          if ((lost || closed) && !n.getName().equals("close")) {
+                            throw new SQLException("statement is closed", "08003");
+                          }
+                          return null;
+                        });
                   }
                   return null;
                 });
