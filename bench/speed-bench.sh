@@ -60,13 +60,13 @@ fresh_db() {
 # Starts the job on topic $1 (fresh consumer group and checkpoints); output in $2.
 start_job() {
   local topic="$1" log="$2"
-  # its own process group (setsid), so that stopping it reaches the JVM under /usr/bin/time
-  WIKIPULSE_TOPIC="$topic" setsid /usr/bin/time -v -o "$log.time" "$ROOT/wikipulse" stream --runner="$runner" \
+  WIKIPULSE_TOPIC="$topic" /usr/bin/time -v -o "$log.time" "$ROOT/wikipulse" stream --runner="$runner" \
     --consumerGroup="bench-$topic" >"$log" 2>&1 &
   job_pid=$!
 }
 stop_job() {
-  kill -TERM -- "-$job_pid" 2>/dev/null || true
+  # SIGTERM to the JVM (the child of /usr/bin/time), so that time still writes its report
+  pkill -TERM -P "$job_pid" 2>/dev/null || true
   wait "$job_pid" 2>/dev/null || true
   job_pid=""
 }
