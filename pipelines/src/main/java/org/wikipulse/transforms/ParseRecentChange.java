@@ -7,6 +7,8 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.schemas.NoSuchSchemaException;
+import org.apache.beam.sdk.schemas.SchemaRegistry;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.joda.time.Instant;
@@ -32,9 +34,19 @@ public class ParseRecentChange extends PTransform<PCollection<RawRecord>, PColle
 
   @Override
   public PCollectionTuple expand(PCollection<RawRecord> input) {
-    // Coders come from the tags' types: both classes carry a Beam schema.
-    return input.apply(
-        "ParseJson", ParDo.of(new ParseFn()).withOutputTags(PARSED, TupleTagList.of(FAILED)));
+    PCollectionTuple out =
+        input.apply("ParseJson", ParDo.of(new ParseFn()).withOutputTags(PARSED, TupleTagList.of(FAILED)));
+    // Set, not inferred: a multi-output ParDo's outputs fell back to SerializableCoder (Java
+    // serialization) although both classes carry a Beam schema, and on Flink every hand-over between
+    // operators encodes and decodes the element — 41 % of the speed layer's CPU in a profile.
+    SchemaRegistry schemas = input.getPipeline().getSchemaRegistry();
+    try {
+      out.get(PARSED).setCoder(schemas.getSchemaCoder(WikiEvent.class));
+      out.get(FAILED).setCoder(schemas.getSchemaCoder(FailedRecord.class));
+    } catch (NoSuchSchemaException e) {
+      throw new IllegalStateException(e);
+    }
+    return out;
   }
 
   /** Parses one record; a payload that fails becomes a dead letter with the reason. */
