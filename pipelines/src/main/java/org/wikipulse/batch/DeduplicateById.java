@@ -7,10 +7,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.BigEndianLongCoder;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -18,12 +16,14 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 import org.wikipulse.model.WikiEvent;
 
 /**
- * Keeps one event per {@code event_id}: the lake may hold an event twice (a streaming restart
+ * The batch layer's de-duplication rule (used by {@link TallyViews}): one event per {@code event_id}.
+ * The lake may hold an event twice (a streaming restart
  * re-reads Kafka, apache/beam#31313), and the batch layer is the accurate one. Repeats are the same
  * record; should two ever differ, the one kept is the first in {@link #KEEP_ORDER}, which compares
  * every field the views read, so re-runs compute the same tables whatever order the runner sees.
  */
-public class DeduplicateById extends PTransform<PCollection<WikiEvent>, PCollection<WikiEvent>> {
+public final class DeduplicateById {
+  private DeduplicateById() {}
 
   /** Which of two events with one id is kept: the smaller. */
   static final Comparator<WikiEvent> KEEP_ORDER =
@@ -37,21 +37,13 @@ public class DeduplicateById extends PTransform<PCollection<WikiEvent>, PCollect
           .thenComparing(e -> e.project, CodePointOrder.INSTANCE);
 
   /**
-   * A plain grouping, not a combine: with few repeats combining before the shuffle saves nothing.
+   * The events grouped by {@link #idHash} of their id: every event of an id in one group. A plain
+   * grouping, not a combine: with few repeats combining before the shuffle saves nothing.
    * The shuffle key is a 64-bit hash of the id ({@link #idHash}), not the id itself: Spark sorts
    * and hashes the encoded key at every comparison, and 8 bytes cost less than ~40. A group holds
    * every event of an id (and, should two ids ever share a hash, both ids, told apart by {@link
    * #onePerId}), so the result is exact.
    */
-  @Override
-  public PCollection<WikiEvent> expand(PCollection<WikiEvent> events) {
-    return events
-        .apply("GroupById", new GroupById())
-        .apply("KeepOnePerId", ParDo.of(new KeepFirstFn()))
-        .setCoder(events.getCoder());
-  }
-
-  /** The events grouped by {@link #idHash} of their id: every event of an id in one group. */
   public static class GroupById
       extends PTransform<PCollection<WikiEvent>, PCollection<KV<Long, Iterable<WikiEvent>>>> {
     @Override
@@ -62,15 +54,6 @@ public class DeduplicateById extends PTransform<PCollection<WikiEvent>, PCollect
               WithKeys.<Long, WikiEvent>of(e -> idHash(e.eventId)).withKeyType(TypeDescriptors.longs()))
           .setCoder(KvCoder.of(BigEndianLongCoder.of(), events.getCoder()))
           .apply("GroupByIdHash", GroupByKey.create());
-    }
-  }
-
-  /** The events of one id-hash group, one per id: the first in {@link #KEEP_ORDER}. */
-  static class KeepFirstFn extends DoFn<KV<Long, Iterable<WikiEvent>>, WikiEvent> {
-    @ProcessElement
-    public void processElement(
-        @Element KV<Long, Iterable<WikiEvent>> group, OutputReceiver<WikiEvent> out) {
-      onePerId(group.getValue()).forEach(out::output);
     }
   }
 

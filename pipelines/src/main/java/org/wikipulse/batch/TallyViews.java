@@ -7,8 +7,6 @@ import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -20,13 +18,12 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.wikipulse.model.WikiEvent;
-import org.wikipulse.model.DropReason;
 import org.wikipulse.transforms.FilterNoise;
 
 /**
  * The batch layer's one pass over the events read from the lake: groups them by a 64-bit hash of
  * {@code event_id}, keeps one event per id ({@link DeduplicateById#onePerId}), drops noise by the
- * same rules as the speed layer ({@link DropReason}), and tallies every kept event under the key of
+ * same rules and counters as the speed layer ({@link FilterNoise.NoiseRules}), and tallies every kept event under the key of
  * each view at once ({@link TallyKey}): one shuffle of the events and one {@code Combine.perKey} for
  * all five views and the run's counts, whose output is small (one tally per hour, contributor,
  * language, server and server/user pair) and is then split by view.
@@ -90,15 +87,8 @@ public class TallyViews extends PTransform<PCollection<WikiEvent>, PCollectionTu
    * kept event to the tally of its key in every view; emits the bundle's tallies at its end.
    */
   static class TallyFn extends DoFn<KV<Long, Iterable<WikiEvent>>, KV<TallyKey, EventTally>> {
-    private final Counter kept = Metrics.counter(FilterNoise.NAMESPACE, "kept");
-    private final Map<DropReason, Counter> dropped = new HashMap<>();
+    private final FilterNoise.NoiseRules noise = new FilterNoise.NoiseRules();
     private transient Map<TallyKey, EventTally> tallies;
-
-    TallyFn() {
-      for (DropReason reason : DropReason.values()) {
-        dropped.put(reason, Metrics.counter(FilterNoise.NAMESPACE, reason.metricName()));
-      }
-    }
 
     @StartBundle
     public void startBundle() {
@@ -116,12 +106,9 @@ public class TallyViews extends PTransform<PCollection<WikiEvent>, PCollectionTu
       count(READ, read);
       count(DISTINCT, distinct.size());
       for (WikiEvent e : distinct) {
-        var reason = DropReason.of(e);
-        if (reason.isPresent()) {
-          dropped.get(reason.get()).inc();
+        if (!noise.keep(e)) {
           continue;
         }
-        kept.inc();
         count(KEPT, 1);
         add(new TallyKey(TallyKey.View.HOUR, HourlyPatterns.hourOf(e), null, null, null), e);
         KV<String, Boolean> contributor = TopContributors.contributorOf(e);

@@ -27,24 +27,40 @@ public class FilterNoise extends PTransform<PCollection<WikiEvent>, PCollection<
   }
 
   static class FilterNoiseFn extends DoFn<WikiEvent, WikiEvent> {
+    private final NoiseRules rules = new NoiseRules();
+
+    @ProcessElement
+    public void processElement(@Element WikiEvent event, OutputReceiver<WikiEvent> out) {
+      if (rules.keep(event)) {
+        out.output(event);
+      }
+    }
+  }
+
+  /**
+   * The noise rules ({@link DropReason}) with their counters: {@code FilterNoise/kept} and one
+   * {@code FilterNoise/dropped_<rule>} per rule. For a DoFn that applies the rules among other work
+   * (the batch layer's one pass), so that every layer counts them alike.
+   */
+  public static final class NoiseRules implements java.io.Serializable {
     private final Counter kept = Metrics.counter(NAMESPACE, "kept");
     private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
 
-    FilterNoiseFn() {
+    public NoiseRules() {
       for (DropReason reason : DropReason.values()) {
         dropped.put(reason, Metrics.counter(NAMESPACE, reason.metricName()));
       }
     }
 
-    @ProcessElement
-    public void processElement(@Element WikiEvent event, OutputReceiver<WikiEvent> out) {
+    /** Whether {@code event} is kept; counts it as kept or dropped by its rule. */
+    public boolean keep(WikiEvent event) {
       Optional<DropReason> reason = DropReason.of(event);
       if (reason.isPresent()) {
         dropped.get(reason.get()).inc();
-      } else {
-        kept.inc();
-        out.output(event);
+        return false;
       }
+      kept.inc();
+      return true;
     }
   }
 }
