@@ -11,19 +11,25 @@
 # Prints cores, load, sizes, times, events/s and the ratio to the baseline; peak RSS of the job.
 #
 #   bench/speed-bench.sh [--runner FlinkRunner|DirectRunner] [--events 1000000] [--rate 1000] [--seconds 60]
+#                        [--jfr] [--no-latency]
+#   --jfr         records a JFR profile of the throughput job (target/bench-speed/throughput.jfr)
+#   --no-latency  runs only the throughput part and its baseline (for profiling rounds)
+#   BENCH_JOB_ARGS="--flag=value ..." adds options to both jobs (e.g. to try a runner setting)
 #
 # Targets (issue #7): Flink [local] >= 10,000 events/s sustained end to end; p95 event->row <= 3 s at
 # 1,000 events/s.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-runner=FlinkRunner events=1000000 rate=1000 seconds=60
+runner=FlinkRunner events=1000000 rate=1000 seconds=60 jfr="" latency=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --runner) runner="$2"; shift 2 ;;
     --events) events="$2"; shift 2 ;;
     --rate) rate="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
-    *) echo "usage: $0 [--runner R] [--events N] [--rate N] [--seconds S]" >&2; exit 2 ;;
+    --jfr) jfr=1; shift ;;
+    --no-latency) latency=""; shift ;;
+    *) echo "usage: $0 [--runner R] [--events N] [--rate N] [--seconds S] [--jfr] [--no-latency]" >&2; exit 2 ;;
   esac
 done
 command -v psql >/dev/null || { echo "needs psql (postgresql-client)" >&2; exit 1; }
@@ -59,9 +65,9 @@ fresh_db() {
 
 # Starts the job on topic $1 (fresh consumer group and checkpoints); output in $2.
 start_job() {
-  local topic="$1" log="$2"
-  WIKIPULSE_TOPIC="$topic" /usr/bin/time -v -o "$log.time" "$ROOT/wikipulse" stream --runner="$runner" \
-    --consumerGroup="bench-$topic" >"$log" 2>&1 &
+  local topic="$1" log="$2" opts="${3:-}"
+  WIKIPULSE_JAVA_OPTS="${WIKIPULSE_JAVA_OPTS:-} $opts" WIKIPULSE_TOPIC="$topic" /usr/bin/time -v -o "$log.time" "$ROOT/wikipulse" stream --runner="$runner" \
+    --consumerGroup="bench-$topic" ${BENCH_JOB_ARGS:-} >"$log" 2>&1 &
   job_pid=$!
 }
 stop_job() {
@@ -70,6 +76,7 @@ stop_job() {
   wait "$job_pid" 2>/dev/null || true
   job_pid=""
 }
+cpu_s() { awk -F': ' '/User time|System time/{s+=$2} END{printf "%.1f", s}' "$1.time" 2>/dev/null || echo "?"; }
 peak_rss_mb() { awk -F': ' '/Maximum resident/{printf "%d", $2/1024}' "$1.time" 2>/dev/null || echo "?"; }
 
 # -- 1. throughput ---------------------------------------------------------------------------------
@@ -82,7 +89,9 @@ WIKIPULSE_TOPIC="$topic" "$ROOT/wikipulse" bridge --synthetic --seed 42 --rate 1
 echo "   published in $(( ($(now_ms) - t0) / 1000 )) s"
 log="$WIKIPULSE_DATA_DIR/bench-stream-throughput.log"
 t_start=$(now_ms)
-start_job "$topic" "$log"
+jfr_opts=""
+[ -z "$jfr" ] || jfr_opts="-XX:StartFlightRecording=filename=$WIKIPULSE_DATA_DIR/throughput.jfr,settings=profile"
+start_job "$topic" "$log" "$jfr_opts"
 first="" last_n=-1 last_change=$(now_ms)
 while :; do
   sleep 2
@@ -102,7 +111,7 @@ eps_total=$(awk -v n="$events" -v s="$total_s" 'BEGIN{printf "%d", n/s}')
 eps_sustained=$(awk -v n="$events" -v s="$sustained_s" 'BEGIN{printf "%d", n/s}')
 echo "   $events events read, $kept rows kept, $dead dead letters"
 echo "   job start -> last row: $total_s s = $eps_total events/s; first row -> last row: $sustained_s s = $eps_sustained events/s (sustained)"
-echo "   peak RSS of the job: $(peak_rss_mb "$log") MB; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "   job process: CPU $(cpu_s "$log") s (user+sys, whole run incl. start-up and the 20 s idle wait), peak RSS $(peak_rss_mb "$log") MB; load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # -- 3. baseline: COPY of the same rows -------------------------------------------------------------
 copy_file="$WIKIPULSE_DATA_DIR/bench-rows.copy"
@@ -115,6 +124,8 @@ copy_eps=$(awk -v n="$kept" -v s="$copy_s" 'BEGIN{printf "%d", n/s}')
 echo "== 3. baseline: COPY of the $kept rows into a copy of the table (same indexes): $copy_s s = $copy_eps rows/s"
 echo "   ratio speed layer (sustained, events read) / COPY (rows): $(awk -v a="$eps_sustained" -v b="$copy_eps" 'BEGIN{printf "%.3f", a/b}')"
 rm -f "$copy_file"
+
+[ -n "$latency" ] || { [ -z "$jfr" ] || echo "   profile: $WIKIPULSE_DATA_DIR/throughput.jfr"; exit 0; }
 
 # -- 2. latency at a steady rate --------------------------------------------------------------------
 fresh_db
