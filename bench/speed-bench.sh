@@ -8,6 +8,9 @@
 #      event with its send time, in ms) as p50/p95/p99;
 #   3. baseline in the same run: PostgreSQL's COPY of the same rows into a copy of the table (the
 #      database's own limit for this table and its indexes).
+#   4. baseline in the same run: what the original did, a plain Kafka consumer loop over the same
+#      topic (bench/consumer-loop: the project's parse and noise rules, one INSERT per 100 rows,
+#      commitSync) into a fresh database; built here when missing.
 # Prints cores, load, sizes, times, events/s and the ratio to the baseline; peak RSS of the job.
 #
 #   bench/speed-bench.sh [--runner FlinkRunner|DirectRunner] [--events 1000000] [--rate 1000] [--seconds 60]
@@ -35,7 +38,7 @@ done
 command -v psql >/dev/null || { echo "needs psql (postgresql-client)" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install -y time)" >&2; exit 1; }
 
-db=wikipulse_bench_speed
+db=${BENCH_DB:-wikipulse_bench_speed}
 export WIKIPULSE_DATA_DIR="${BENCH_DATA_DIR:-$ROOT/target/bench-speed}"
 export WIKIPULSE_KAFKA_BOOTSTRAP="${BENCH_KAFKA:-127.0.0.1:29192}"
 export WIKIPULSE_S3_ENDPOINT="${BENCH_S3:-http://127.0.0.1:29100}"
@@ -124,6 +127,42 @@ copy_eps=$(awk -v n="$kept" -v s="$copy_s" 'BEGIN{printf "%d", n/s}')
 echo "== 3. baseline: COPY of the $kept rows into a copy of the table (same indexes): $copy_s s = $copy_eps rows/s"
 echo "   ratio speed layer (sustained, events read) / COPY (rows): $(awk -v a="$eps_sustained" -v b="$copy_eps" 'BEGIN{printf "%.3f", a/b}')"
 rm -f "$copy_file"
+
+# -- 4. baseline: a plain Kafka consumer loop (what the original did) ------------------------------
+# bench/consumer-loop over the same topic, fresh group, fresh database. It compiles against ~/.m2's
+# org.wikipulse jars but runs on this checkout's modules, so it applies the rules the job ran.
+loop_dir="$ROOT/bench/consumer-loop"
+if [ ! -f "$loop_dir/target/classpath.txt" ] || [ ! -d "$loop_dir/target/classes/org" ]; then
+  echo "   building bench/consumer-loop"
+  mvn -B -q -f "$loop_dir/pom.xml" package >"$WIKIPULSE_DATA_DIR/bench-consumer-loop-build.log" 2>&1 || {
+    tail -20 "$WIKIPULSE_DATA_DIR/bench-consumer-loop-build.log" >&2
+    echo "bench/consumer-loop did not build; it needs org.wikipulse:wikipulse-pipelines in ~/.m2 (mvn -DskipTests install)" >&2
+    exit 1
+  }
+fi
+loop_cp="$loop_dir/target/classes"
+for jar in $(tr ':' ' ' <"$loop_dir/target/classpath.txt"); do
+  case "$jar" in
+    */org/wikipulse/wikipulse-*)
+      m="${jar#*/org/wikipulse/wikipulse-}"; m="${m%%/*}"
+      [ ! -d "$ROOT/$m/target/classes" ] || jar="$ROOT/$m/target/classes" ;;
+  esac
+  loop_cp="$loop_cp:$jar"
+done
+fresh_db
+loop_log="$WIKIPULSE_DATA_DIR/bench-consumer-loop.log"
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
+/usr/bin/time -v -o "$loop_log.time" java ${WIKIPULSE_JAVA_OPTS:-} -cp "$loop_cp" org.wikipulse.bench.ConsumerLoopBaseline \
+  --topic="$topic" --consumerGroup="bench-loop-$topic" --maxRecords="$events" >"$loop_log.out" 2>"$loop_log" \
+  || { tail -20 "$loop_log" >&2; echo "the consumer loop failed; see $loop_log" >&2; exit 1; }
+loop_line=$(grep '^consumer-loop:' "$loop_log.out") || { echo "no summary line from the consumer loop; see $loop_log" >&2; exit 1; }
+loop_kv() { printf '%s\n' "$loop_line" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k {print $2}'; }
+loop_eps=$(loop_kv events_per_s)
+echo "== 4. baseline: plain Kafka consumer loop over $topic (parse, noise rules, one INSERT per 100 rows, commitSync per poll)"
+echo "   $(loop_kv read) events read, $(loop_kv kept) kept, $(loop_kv filtered) filtered, $(loop_kv invalid) invalid; $(rows) rows ($(loop_kv inserted) inserted by $(loop_kv batches) INSERTs; speed layer: $kept)"
+echo "   first poll -> last insert: $(loop_kv seconds) s = $loop_eps events/s (first record -> last insert: $(loop_kv from_first_record_seconds) s)"
+echo "   loop process: CPU $(awk -F': ' '/User time|System time/{s+=$2} END{printf "%.1f", s}' "$loop_log.time") s (user+sys, incl. JVM start-up and the group join), peak RSS $(peak_rss_mb "$loop_log") MB; load $load0 -> $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "   ratio speed layer sustained / consumer loop (events read/s): $(awk -v a="$eps_sustained" -v b="$loop_eps" 'BEGIN{if (b > 0) printf "%.3f", a/b; else print "?"}')"
 
 [ -n "$latency" ] || { [ -z "$jfr" ] || echo "   profile: $WIKIPULSE_DATA_DIR/throughput.jfr"; exit 0; }
 
