@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,11 +31,8 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.slf4j.Logger;
@@ -77,17 +73,7 @@ class DashboardBrowserIT {
     server = new DashboardServer(new Db(db.readerPool()), Clock.systemUTC(), () -> 42L, 0, false).start();
     base = "http://127.0.0.1:" + server.port();
 
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(new File("/usr/bin/chromium"));
-    options.addArguments(
-        "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-        "--window-size=1440,1000", "--lang=en-US", "--disable-extensions", "--no-first-run");
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.BROWSER, Level.ALL);
-    options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service =
-        new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-    driver = new ChromeDriver(service, options);
+    driver = DashboardBrowser.start();
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
     LOG.info("set-up: database {} ms, {} events seeded in {} ms, service and browser {} ms",
         (t1 - t0) / 1_000_000, fixture.events().size(), (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
@@ -115,8 +101,8 @@ class DashboardBrowserIT {
 
   @Test
   void realtimePageShowsTheSeededDataAndFilters() throws Exception {
-    driver.get(base + "/");
-    awaitCharts(11);
+    driver.get(base + DashboardBrowser.Page.REALTIME.path());
+    awaitCharts(DashboardBrowser.Page.REALTIME);
     awaitTables("t-pages-table", "t-spikes-table");
     new WebDriverWait(driver, WAIT).until(d -> "ready".equals(attr("h-alerts", "data-state")));
 
@@ -192,8 +178,8 @@ class DashboardBrowserIT {
 
   @Test
   void historyPageJoinsBothLayersAndShowsTheBatchTables() throws Exception {
-    driver.get(base + "/history.html");
-    awaitCharts(4);
+    driver.get(base + DashboardBrowser.Page.HISTORY.path());
+    awaitCharts(DashboardBrowser.Page.HISTORY);
     awaitTables("t-servers-table", "t-contributors-table", "t-runs-table");
 
     assertEquals("15", attr("t-servers-table", "data-rows"));
@@ -236,25 +222,13 @@ class DashboardBrowserIT {
     return Math.round(bytes / 1_048_576.0 * 1000) / 1000.0;
   }
 
-  /** Waits until the page has this many charts and each one drew a non-empty series. */
-  @SuppressWarnings("unchecked")
-  private static void awaitCharts(int expected) {
-    String probe =
-        "return [...document.querySelectorAll('.chart')].map((el) => {"
-            + "  const c = echarts.getInstanceByDom(el);"
-            + "  const o = c && c.getOption();" // no option yet before the first draw, or after a clear
-            + "  const series = o ? o.series || [] : [];"
-            + "  const points = series.reduce((n, s) => n + (s.data || []).length, 0);"
-            + "  return el.id + ':' + el.dataset.state + ':' + points;"
-            + "});";
+  /** Waits until every chart of the page drew a non-empty series ({@link DashboardBrowser#charts}). */
+  private static void awaitCharts(DashboardBrowser.Page page) {
     try {
-      new WebDriverWait(driver, WAIT).until(d -> {
-        List<String> charts = (List<String>) script(probe);
-        return charts.size() == expected
-            && charts.stream().allMatch(s -> s.contains(":ready:") && !s.endsWith(":0"));
-      });
+      new WebDriverWait(driver, WAIT).until(d -> DashboardBrowser.charts(driver, page).drawn());
     } catch (TimeoutException e) {
-      throw new AssertionError("charts not all drawn with data: " + script(probe) + "; browser log: " + browserLog(), e);
+      throw new AssertionError("charts not all drawn with data: " + DashboardBrowser.charts(driver, page).charts()
+          + "; browser log: " + browserLog(), e);
     }
   }
 
