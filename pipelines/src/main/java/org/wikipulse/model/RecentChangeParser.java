@@ -1,9 +1,12 @@
 package org.wikipulse.model;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -165,7 +168,60 @@ public final class RecentChangeParser {
 
   private static Instant eventTime(JsonNode root, @Nullable String metaDt)
       throws InvalidEventException {
-    Long seconds = optionalLong(root, "timestamp", "timestamp");
+    return eventTime(optionalLong(root, "timestamp", "timestamp"), metaDt);
+  }
+
+  /**
+   * An event's time as {@link #parse} gives it, read without parsing the rest: a streaming scan of
+   * the top-level {@code timestamp} and {@code meta.dt} (every other value skipped, the last of a
+   * repeated field wins, as in the full parse). For the Kafka source's timestamp policy, which needs
+   * the time of every record before {@code ParseRecentChange} parses it. A payload the full parse
+   * would reject may still get a time here; it becomes a dead letter there.
+   *
+   * @throws InvalidEventException when the payload is not JSON or has no valid time
+   */
+  public static Instant eventTimeOf(byte[] payload) throws InvalidEventException {
+    if (payload == null || payload.length == 0) {
+      throw new InvalidEventException("empty payload");
+    }
+    Long seconds = null;
+    String metaDt = null;
+    try (JsonParser p = MAPPER.getFactory().createParser(payload)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new InvalidEventException("not a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("timestamp".equals(field)) {
+          seconds = value == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : null;
+          if (value != JsonToken.VALUE_NUMBER_INT && value != JsonToken.VALUE_NULL) {
+            throw new InvalidEventException("timestamp is not an integer");
+          }
+        } else if ("meta".equals(field) && value == JsonToken.START_OBJECT) {
+          metaDt = null;
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String metaField = p.currentName();
+            JsonToken metaValue = p.nextToken();
+            if ("dt".equals(metaField)) {
+              metaDt = metaValue == JsonToken.VALUE_STRING ? p.getText() : null;
+            } else {
+              p.skipChildren();
+            }
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+    } catch (IOException e) {
+      throw new InvalidEventException("not valid JSON: " + e.getMessage());
+    }
+    return eventTime(seconds, metaDt);
+  }
+
+  /** The rule: {@code timestamp} (seconds) when present, else {@code meta.dt}, within sane bounds. */
+  private static Instant eventTime(@Nullable Long seconds, @Nullable String metaDt)
+      throws InvalidEventException {
     Instant time;
     if (seconds != null) {
       // Not Math.abs: it is negative for Long.MIN_VALUE, whose milliseconds would wrap to 1970.

@@ -67,10 +67,13 @@ public class ReadRawEvents extends PTransform<PBegin, PCollection<RawRecord>> {
         .apply("ToRawRecord", ParDo.of(new ToRawRecordFn()));
   }
 
-  /** The event's own time; a payload that will be dead-lettered keeps its Kafka timestamp. */
+  /**
+   * The event's own time, read without a full parse (ParseRecentChange does that once, downstream);
+   * a payload without a valid time keeps its Kafka timestamp (it becomes a dead letter there).
+   */
   static Instant eventTime(KafkaRecord<byte[], byte[]> record) {
     try {
-      return RecentChangeParser.parse(record.getKV().getValue()).eventTime;
+      return RecentChangeParser.eventTimeOf(record.getKV().getValue());
     } catch (Exception e) {
       return new Instant(record.getTimestamp());
     }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.wikipulse.testing.BadInputCorpus;
 import org.wikipulse.testing.SampleData;
 
 /**
@@ -246,5 +247,36 @@ class RecentChangeParserTest {
     InvalidEventException e =
         assertThrows(InvalidEventException.class, () -> RecentChangeParser.parse(bytes));
     assertEquals("payload is not valid UTF-8", e.getMessage());
+  }
+
+  /**
+   * The source's timestamp policy reads only the time ({@link RecentChangeParser#eventTimeOf}); it
+   * must give exactly the full parse's time for every real event and every corpus case the parse
+   * accepts, and reject what has no valid time.
+   */
+  @Test
+  void theTimeOnlyScanGivesTheFullParsesTime() throws Exception {
+    int compared = 0;
+    for (String line : SampleData.allLines()) {
+      byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+      assertEquals(RecentChangeParser.parse(bytes).eventTime, RecentChangeParser.eventTimeOf(bytes), line);
+      compared++;
+    }
+    for (BadInputCorpus.Case c : BadInputCorpus.create().cases()) {
+      WikiEvent parsed;
+      try {
+        parsed = RecentChangeParser.parse(c.payload());
+      } catch (InvalidEventException e) {
+        continue;
+      }
+      assertEquals(parsed.eventTime, RecentChangeParser.eventTimeOf(c.payload()), c.name());
+      compared++;
+    }
+    assertTrue(compared > 6129, "compared " + compared);
+    String ok = "{\"meta\":{\"dt\":\"2024-01-01T00:00:00Z\",\"dt\":\"2024-01-02T00:00:00Z\"},\"x\":[{\"timestamp\":1}]}";
+    assertEquals(Instant.parse("2024-01-02T00:00:00Z"), RecentChangeParser.eventTimeOf(ok.getBytes(StandardCharsets.UTF_8)));
+    for (String bad : List.of("", "[1]", "{\"timestamp\":\"soon\"}", "{\"meta\":{}}", "{\"timestamp\":86400}")) {
+      assertThrows(InvalidEventException.class, () -> RecentChangeParser.eventTimeOf(bad.getBytes(StandardCharsets.UTF_8)), bad);
+    }
   }
 }

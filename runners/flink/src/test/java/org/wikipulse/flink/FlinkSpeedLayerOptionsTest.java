@@ -47,6 +47,7 @@ class FlinkSpeedLayerOptionsTest {
     assertEquals(10_000L, o.getCheckpointingInterval());
     assertEquals(2, o.getParallelism());
     assertEquals(128, o.getMaxParallelism());
+    assertTrue(o.getFasterCopy());
     assertEquals("filesystem", o.getStateBackend());
     assertEquals(
         dataDir.resolve("flink/checkpoints/speed_1").toUri().toString(), o.getStateBackendStoragePath());
@@ -63,11 +64,13 @@ class FlinkSpeedLayerOptionsTest {
             "--streaming=false",
             "--checkpointingInterval=2000",
             "--parallelism=1",
+            "--fasterCopy=false",
             "--stateBackendStoragePath=file:///elsewhere");
     assertEquals(DirectRunner.class, o.getRunner());
     assertFalse(o.isStreaming());
     assertEquals(2000L, o.getCheckpointingInterval());
     assertEquals(1, o.getParallelism());
+    assertFalse(o.getFasterCopy());
     assertEquals("file:///elsewhere", o.getStateBackendStoragePath());
   }
 
