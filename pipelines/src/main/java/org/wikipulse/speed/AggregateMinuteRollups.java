@@ -23,6 +23,7 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.wikipulse.model.WikiEvent;
+import org.wikipulse.transforms.CombinePerKeyLifted;
 
 /**
  * The dashboard's per-minute rollups of the kept events: totals ({@link RollupTotals}) per cube key
@@ -83,7 +84,7 @@ public class AggregateMinuteRollups extends PTransform<PCollection<WikiEvent>, P
         .setCoder(
             KvCoder.of(
                 schemaCoder(windowed, keyClass), schemaCoder(windowed, RollupTotals.class)))
-        .apply("Sum" + name, Combine.perKey(new SumTotalsFn()))
+        .apply("Sum" + name, CombinePerKeyLifted.of(new SumTotalsFn()))
         // The FlinkRunner can fire a pane whose accumulator is empty; it carries nothing to write
         // (and a zero row would break the tables' CHECK constraints even when the upsert skips it).
         .apply("DropEmpty" + name, Filter.by((KV<K, RollupTotals> kv) -> kv.getValue().eventCount > 0));

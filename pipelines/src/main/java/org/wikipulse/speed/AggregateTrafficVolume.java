@@ -1,12 +1,14 @@
 package org.wikipulse.speed;
 
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.transforms.windowing.AfterPane;
 import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
 import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
@@ -18,6 +20,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 import org.wikipulse.model.WikiEvent;
+import org.wikipulse.transforms.CombinePerKeyLifted;
 
 /**
  * Event-time fixed windows of traffic: event count and total bytes changed per window. Early panes
@@ -29,6 +32,7 @@ import org.wikipulse.model.WikiEvent;
  */
 public class AggregateTrafficVolume
     extends PTransform<PCollection<WikiEvent>, PCollection<TrafficVolume>> {
+  private static final int WHOLE_STREAM = 0;
   private final Duration windowLength;
   private final Duration allowedLateness;
   private final Duration earlyFiring;
@@ -54,10 +58,16 @@ public class AggregateTrafficVolume
                 .accumulatingFiredPanes())
         .apply(
             "CountAndBytes",
-            MapElements.into(TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptors.longs()))
-                .via((WikiEvent e) -> KV.of(1L, e.bytesChanged)))
-        .setCoder(KvCoder.of(VarLongCoder.of(), VarLongCoder.of()))
-        .apply("SumWindow", Combine.globally(new SumPairsFn()).withoutDefaults())
+            MapElements.into(
+                    TypeDescriptors.kvs(
+                        TypeDescriptors.integers(),
+                        TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptors.longs())))
+                .via((WikiEvent e) -> KV.of(WHOLE_STREAM, KV.of(1L, e.bytesChanged))))
+        .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(VarLongCoder.of(), VarLongCoder.of())))
+        // One key for the whole stream, as Combine.globally has: lifted, each bundle sends it one
+        // partial per window instead of every event.
+        .apply("SumWindow", CombinePerKeyLifted.of(new SumPairsFn()))
+        .apply("DropKey", Values.create())
         .apply("ToTrafficVolume", ParDo.of(new ToTrafficVolumeFn()));
   }
 
