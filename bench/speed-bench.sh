@@ -91,6 +91,16 @@ WIKIPULSE_TOPIC="$topic" "$ROOT/wikipulse" bridge --synthetic --seed 42 --rate 1
   >"$WIKIPULSE_DATA_DIR/bench-bridge.log" 2>&1
 echo "   published in $(( ($(now_ms) - t0) / 1000 )) s"
 log="$WIKIPULSE_DATA_DIR/bench-stream-throughput.log"
+# CPU seconds of PostgreSQL (all its processes, incl. exited children) and of the Kafka broker, so
+# the run says where the machine's CPU went: the job, the database, or the broker.
+proc_cpu_s() {  # pids... -> utime+stime+cutime+cstime in seconds
+  local tck; tck=$(getconf CLK_TCK)
+  for p in "$@"; do cat "/proc/$p/stat" 2>/dev/null; done \
+    | awk -v t="$tck" '{sub(/^.*\) /, ""); s += $12 + $13 + $14 + $15} END {printf "%.1f", s / t}'
+}
+pg_cpu_s() { proc_cpu_s $(pgrep -x postgres); }
+kafka_cpu_s() { proc_cpu_s $(cat "$WIKIPULSE_DATA_DIR/run/kafka.pid" 2>/dev/null); }
+pg0=$(pg_cpu_s) kafka0=$(kafka_cpu_s)
 t_start=$(now_ms)
 jfr_opts=""
 [ -z "$jfr" ] || jfr_opts="-XX:StartFlightRecording=filename=$WIKIPULSE_DATA_DIR/throughput.jfr,settings=profile"
@@ -105,6 +115,7 @@ while :; do
   if [ -n "$first" ] && [ $(( $(now_ms) - last_change )) -gt 20000 ]; then break; fi
   kill -0 "$job_pid" 2>/dev/null || { echo "the job died; see $log" >&2; exit 1; }
 done
+pg1=$(pg_cpu_s) kafka1=$(kafka_cpu_s)
 stop_job
 kept=$last_n
 dead=$(psql_admin -d "$db" -Atc "select count(*) from dead_letters")
@@ -113,8 +124,15 @@ sustained_s=$(awk -v a="$first" -v b="$last_change" 'BEGIN{printf "%.1f", (b-a)/
 eps_total=$(awk -v n="$events" -v s="$total_s" 'BEGIN{printf "%d", n/s}')
 eps_sustained=$(awk -v n="$events" -v s="$sustained_s" 'BEGIN{printf "%d", n/s}')
 echo "   $events events read, $kept rows kept, $dead dead letters"
+# The aggregates must account for every kept row (a check that the job's answers are right, not
+# only fast): events in the traffic windows and in each of the three minute rollups.
+echo "   events counted by traffic windows / minute rollups / minute pages / minute users: $(psql_admin -d "$db" -Atc "
+  select concat_ws(' / ', (select sum(event_count) from realtime_traffic_volume),
+    (select sum(event_count) from realtime_minute_rollups), (select sum(event_count) from realtime_minute_pages),
+    (select sum(event_count) from realtime_minute_users))") (each must be $kept)"
 echo "   job start -> last row: $total_s s = $eps_total events/s; first row -> last row: $sustained_s s = $eps_sustained events/s (sustained)"
 echo "   job process: CPU $(cpu_s "$log") s (user+sys, whole run incl. start-up and the 20 s idle wait), peak RSS $(peak_rss_mb "$log") MB; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "   meanwhile: PostgreSQL CPU $(awk -v a="$pg0" -v b="$pg1" 'BEGIN{printf "%.1f", b-a}') s, Kafka broker CPU $(awk -v a="$kafka0" -v b="$kafka1" 'BEGIN{printf "%.1f", b-a}') s ($(nproc) cores x $total_s s = $(awk -v c="$(nproc)" -v s="$total_s" 'BEGIN{printf "%.0f", c*s}') CPU-s available)"
 
 # -- 3. baseline: COPY of the same rows -------------------------------------------------------------
 copy_file="$WIKIPULSE_DATA_DIR/bench-rows.copy"
@@ -163,6 +181,10 @@ echo "   $(loop_kv read) events read, $(loop_kv kept) kept, $(loop_kv filtered) 
 echo "   first poll -> last insert: $(loop_kv seconds) s = $loop_eps events/s (first record -> last insert: $(loop_kv from_first_record_seconds) s)"
 echo "   loop process: CPU $(awk -F': ' '/User time|System time/{s+=$2} END{printf "%.1f", s}' "$loop_log.time") s (user+sys, incl. JVM start-up and the group join), peak RSS $(peak_rss_mb "$loop_log") MB; load $load0 -> $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "   ratio speed layer sustained / consumer loop (events read/s): $(awk -v a="$eps_sustained" -v b="$loop_eps" 'BEGIN{if (b > 0) printf "%.3f", a/b; else print "?"}')"
+
+# Footprint (issue #7 item 5): peak RSS so far of the services this run started (VmHWM since their start).
+hwm_mb() { local pid; pid=$(cat "$WIKIPULSE_DATA_DIR/run/$1.pid" 2>/dev/null) && awk '/VmHWM/{printf "%d", $2/1024}' "/proc/$pid/status" 2>/dev/null || echo "?"; }
+echo "== footprint: peak RSS of the Kafka broker $(hwm_mb kafka) MB, of the S3 server $(hwm_mb s3) MB (job and loop: above)"
 
 [ -n "$latency" ] || { [ -z "$jfr" ] || echo "   profile: $WIKIPULSE_DATA_DIR/throughput.jfr"; exit 0; }
 

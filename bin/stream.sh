@@ -12,7 +12,7 @@ stops once N records are read and every output is written.
 
   --runner=DirectRunner   (default) in this JVM, from the pipelines module
   --runner=FlinkRunner    a Flink mini-cluster in this JVM (runners/flink): streaming, checkpoints every
-                          10 s kept in \$WIKIPULSE_DATA_DIR/flink/checkpoints/<consumer group>; after a
+                          30 s kept in \$WIKIPULSE_DATA_DIR/flink/checkpoints/<consumer group>; after a
                           crash or Ctrl-C the same command resumes from the newest complete checkpoint
                           (--fresh ignores them). Submit to a cluster instead with
                           flink run runners/flink/target/wikipulse-runner-flink-*-bundled.jar ...
@@ -20,7 +20,7 @@ stops once N records are read and every output is written.
                           splits N evenly over the partitions, see --help=...SpeedLayerOptions)
   --help=org.wikipulse.speed.SpeedLayerOptions       every option, with its default (DirectRunner)
   --help=org.wikipulse.flink.FlinkSpeedLayerOptions  the same plus Flink's (with --runner=FlinkRunner)
-  Flink defaults (when not given): --streaming=true --checkpointingInterval=10000 (none with
+  Flink defaults (when not given): --streaming=true --checkpointingInterval=30000 (none with
   --maxRecords) --parallelism=2 --maxParallelism=128 --fasterCopy=true --stateBackend=filesystem
   --externalizedCheckpointsEnabled=true --retainExternalizedCheckpointsOnCancellation=true
 

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The speed layer's defaults on Flink, for every flag the user did not give: the Flink runner,
- * streaming, checkpoints every 10 s (Beam's Flink default is none: no offset commits, no
+ * streaming, checkpoints every 30 s (Beam's Flink default is none: no offset commits, no
  * recovery) unless {@code --maxRecords} bounds the read (that read commits its offsets itself when
  * it ends, and a checkpoint cannot resume it), a fixed parallelism of 2 and max parallelism of 128 (a restore needs the same values),
  * no deep copy between chained operators ({@code --fasterCopy}),
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FlinkDefaults {
   private static final Logger LOG = LoggerFactory.getLogger(FlinkDefaults.class);
-  static final long CHECKPOINTING_INTERVAL_MILLIS = 10_000;
+  static final long CHECKPOINTING_INTERVAL_MILLIS = 30_000;
   static final int PARALLELISM = 2;
   static final int MAX_PARALLELISM = 128;
 

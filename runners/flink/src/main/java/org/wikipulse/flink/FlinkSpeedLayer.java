@@ -12,7 +12,7 @@ import org.wikipulse.speed.SpeedLayerPipeline;
 /**
  * The speed layer ({@link SpeedLayerPipeline}, the same graph on every runner) on Apache Flink,
  * with the defaults a long-running job needs ({@link FlinkDefaults}: streaming, checkpoints every
- * 10 s, retained in {@code $WIKIPULSE_DATA_DIR/flink/checkpoints/<consumer group>}) and, when the
+ * 30 s, retained in {@code $WIKIPULSE_DATA_DIR/flink/checkpoints/<consumer group>}) and, when the
  * job runs in this JVM, a restart that resumes from the newest complete checkpoint by itself
  * ({@link CheckpointRestore}). Reads: Kafka. Writes: PostgreSQL, the lake, the checkpoint folder.
  *

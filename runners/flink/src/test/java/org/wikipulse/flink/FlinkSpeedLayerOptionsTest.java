@@ -44,7 +44,7 @@ class FlinkSpeedLayerOptionsTest {
     FlinkSpeedLayerOptions o = options("--consumerGroup=speed/1");
     assertEquals(FlinkRunner.class, o.getRunner());
     assertTrue(o.isStreaming());
-    assertEquals(10_000L, o.getCheckpointingInterval());
+    assertEquals(30_000L, o.getCheckpointingInterval());
     assertEquals(2, o.getParallelism());
     assertEquals(128, o.getMaxParallelism());
     assertTrue(o.getFasterCopy());
