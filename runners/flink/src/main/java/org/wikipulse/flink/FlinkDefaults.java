@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * The speed layer's defaults on Flink, for every flag the user did not give: the Flink runner,
  * streaming, checkpoints every 30 s (Beam's Flink default is none: no offset commits, no
  * recovery) unless {@code --maxRecords} bounds the read (that read commits its offsets itself when
- * it ends, and a checkpoint cannot resume it), a fixed parallelism of 2 and max parallelism of 128 (a restore needs the same values),
+ * it ends, and a checkpoint cannot resume it), a fixed parallelism of 3 (the topic's partitions, see
+ * {@link #PARALLELISM}) and max parallelism of 128 (a restore needs the same values),
  * no deep copy between chained operators ({@code --fasterCopy}),
  * and, for a job that runs in this JVM, retained checkpoints in {@code
  * <WIKIPULSE_DATA_DIR>/flink/checkpoints/<consumer group>}. A job submitted to a cluster keeps the
@@ -23,7 +24,12 @@ import org.slf4j.LoggerFactory;
 public final class FlinkDefaults {
   private static final Logger LOG = LoggerFactory.getLogger(FlinkDefaults.class);
   static final long CHECKPOINTING_INTERVAL_MILLIS = 30_000;
-  static final int PARALLELISM = 2;
+  /**
+   * The raw topic's partitions (3, {@code WIKIPULSE_KAFKA_PARTITIONS}): one Kafka reader per source
+   * subtask. With 2, one subtask reads two partitions and the whole job waits on it: 2,079
+   * events/s on 2 cores, against 3,861 with 3 and 3,215 with 6 (bench/RESULTS.md).
+   */
+  static final int PARALLELISM = 3;
   static final int MAX_PARALLELISM = 128;
 
   private FlinkDefaults() {}

@@ -45,7 +45,7 @@ class FlinkSpeedLayerOptionsTest {
     assertEquals(FlinkRunner.class, o.getRunner());
     assertTrue(o.isStreaming());
     assertEquals(30_000L, o.getCheckpointingInterval());
-    assertEquals(2, o.getParallelism());
+    assertEquals(3, o.getParallelism());
     assertEquals(128, o.getMaxParallelism());
     assertTrue(o.getFasterCopy());
     assertEquals("filesystem", o.getStateBackend());
