@@ -111,20 +111,21 @@ public class AggregateMinuteRollupsTest {
     PAssert.that(out.get(AggregateMinuteRollups.ROLLUPS))
         .inOnTimePane(SECOND)
         .containsInAnyOrder(cube(SECOND, "en.wikipedia.org", 0, "edit", false, "MINOR", 1, 5, 5, 0));
+    // Pages fire on every change (here one bundle: one pane per page) and not again on time.
     PAssert.that(out.get(AggregateMinuteRollups.PAGES))
-        .inOnTimePane(FIRST)
+        .inWindow(FIRST)
         .containsInAnyOrder(
             page(FIRST, "en.wikipedia.org", "Berlin", 0, "edit", false, 2, 250, 100, 150),
             page(FIRST, "en.wikipedia.org", "Berlin", 0, "edit", true, 1, 2000, 2000, 0),
             page(FIRST, "de.wikipedia.org", null, null, "log", false, 1, 0, 0, 0));
     PAssert.that(out.get(AggregateMinuteRollups.USERS))
-        .inOnTimePane(FIRST)
+        .inWindow(FIRST)
         .containsInAnyOrder(
             user(FIRST, "en.wikipedia.org", "Alice", 0, "edit", false, 2, 250, 100, 150),
             user(FIRST, "en.wikipedia.org", "SomeBot", 0, "edit", true, 1, 2000, 2000, 0),
             user(FIRST, "de.wikipedia.org", null, null, "log", false, 1, 0, 0, 0));
     PAssert.that(out.get(AggregateMinuteRollups.USERS))
-        .inOnTimePane(SECOND)
+        .inWindow(SECOND)
         .containsInAnyOrder(user(SECOND, "en.wikipedia.org", "Alice", 0, "edit", false, 1, 5, 5, 0));
     p.run().waitUntilFinish();
   }
@@ -194,9 +195,13 @@ public class AggregateMinuteRollupsTest {
     PAssert.that(out.get(AggregateMinuteRollups.ROLLUPS))
         .inOnTimePane(FIRST)
         .containsInAnyOrder(cube(FIRST, "en.wikipedia.org", 0, "edit", false, "MINOR", 2, 120, 120, 0));
+    // Pages: one pane per change, each with the running total; none on time (nothing new by then).
     PAssert.that(out.get(AggregateMinuteRollups.PAGES))
-        .inOnTimePane(FIRST)
-        .containsInAnyOrder(page(FIRST, "en.wikipedia.org", "Berlin", 0, "edit", false, 2, 120, 120, 0));
+        .inWindow(FIRST)
+        .containsInAnyOrder(
+            page(FIRST, "en.wikipedia.org", "Berlin", 0, "edit", false, 1, 100, 100, 0),
+            page(FIRST, "en.wikipedia.org", "Berlin", 0, "edit", false, 2, 120, 120, 0));
+    PAssert.that(out.get(AggregateMinuteRollups.PAGES)).inOnTimePane(FIRST).empty();
     p.run().waitUntilFinish();
   }
 }
