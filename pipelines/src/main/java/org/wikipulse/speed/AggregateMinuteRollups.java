@@ -36,13 +36,14 @@ import org.wikipulse.transforms.CombinePerKeyLifted;
  * its key's full total so far and an upsert of the latest pane is always right. Events later than
  * that are dropped by the runner (its {@code droppedDueToLateness} counter).
  *
- * <p>Pages and users are the exception: they fire on every change instead of every {@code
- * earlyFiring}, and not again when the minute closes unless it changed. Changes come in per bundle
- * (the sums are lifted, {@link CombinePerKeyLifted}), so a key is written at most once per bundle:
- * a page rarely has more than one edit in a minute (0.8 keys per event in the real sample) and a
- * user's edits in one bundle are one write. This writes about as many rows as the timer did, sooner,
- * without a processing-time timer per page (or user) and minute, which on the FlinkRunner was the
- * job's costliest state (the page rollup finished last at full speed: bench/RESULTS.md).
+ * <p>Pages are the exception: they fire on every change instead of every {@code earlyFiring}, and
+ * not again when the minute closes unless it changed. Changes come in per bundle (the sums are
+ * lifted, {@link CombinePerKeyLifted}), so a page is written at most once per bundle, and a page
+ * rarely has more than one edit in a minute (0.8 keys per event in the real sample): this writes
+ * about as many rows as the timer did, sooner, without a processing-time timer per page and minute,
+ * which on the FlinkRunner was the job's costliest state (the page rollup finished last at full
+ * speed: bench/RESULTS.md). Users have ~10 edits per minute each and keep the timer: firing on
+ * every change wrote more rows and was no faster (measured, bench/RESULTS.md).
  *
  * <p>Outputs, by tag: {@link #ROLLUPS}, {@link #PAGES}, {@link #USERS}; {@link WriteMinuteRollups}
  * writes all three.
@@ -92,7 +93,7 @@ public class AggregateMinuteRollups extends PTransform<PCollection<WikiEvent>, P
     return PCollectionTuple.of(
             ROLLUPS, sumPerKey(windowed, "Rollups", MinuteRollupKey::of, MinuteRollupKey.class))
         .and(PAGES, sumPerKey(everyChange, "Pages", MinutePageKey::of, MinutePageKey.class))
-        .and(USERS, sumPerKey(everyChange, "Users", MinuteUserKey::of, MinuteUserKey.class));
+        .and(USERS, sumPerKey(windowed, "Users", MinuteUserKey::of, MinuteUserKey.class));
   }
 
   /** {@code Key<name>} then {@code Sum<name>}: the totals per key of {@code keyFn}, per window. */

@@ -28,9 +28,8 @@ public interface SpeedLayerOptions extends KafkaSourceOptions, PostgresOptions, 
   void setEarlyFiringSeconds(long value);
 
   @Description(
-      "How often a minute still open rewrites its cube rollup rows (realtime_minute_rollups) with the "
-          + "running totals, in seconds; page and user rows are rewritten on every change, at most once "
-          + "per bundle")
+      "How often a minute still open rewrites its cube and user rollup rows with the running totals, "
+          + "in seconds; page rows are rewritten on every change, at most once per bundle")
   @Default.Long(10)
   long getRollupEarlyFiringSeconds();
 

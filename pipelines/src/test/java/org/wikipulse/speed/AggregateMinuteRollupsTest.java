@@ -119,13 +119,13 @@ public class AggregateMinuteRollupsTest {
             page(FIRST, "en.wikipedia.org", "Berlin", 0, "edit", true, 1, 2000, 2000, 0),
             page(FIRST, "de.wikipedia.org", null, null, "log", false, 1, 0, 0, 0));
     PAssert.that(out.get(AggregateMinuteRollups.USERS))
-        .inWindow(FIRST)
+        .inOnTimePane(FIRST)
         .containsInAnyOrder(
             user(FIRST, "en.wikipedia.org", "Alice", 0, "edit", false, 2, 250, 100, 150),
             user(FIRST, "en.wikipedia.org", "SomeBot", 0, "edit", true, 1, 2000, 2000, 0),
             user(FIRST, "de.wikipedia.org", null, null, "log", false, 1, 0, 0, 0));
     PAssert.that(out.get(AggregateMinuteRollups.USERS))
-        .inWindow(SECOND)
+        .inOnTimePane(SECOND)
         .containsInAnyOrder(user(SECOND, "en.wikipedia.org", "Alice", 0, "edit", false, 1, 5, 5, 0));
     p.run().waitUntilFinish();
   }
