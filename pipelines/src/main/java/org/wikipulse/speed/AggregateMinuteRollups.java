@@ -15,6 +15,7 @@ import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
 import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.Trigger;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -69,31 +70,39 @@ public class AggregateMinuteRollups extends PTransform<PCollection<WikiEvent>, P
   @Override
   public PCollectionTuple expand(PCollection<WikiEvent> events) {
     PCollection<WikiEvent> windowed =
-        events.apply(
+        inMinutes(
+            events,
             "WindowByEventTime",
-            Window.<WikiEvent>into(FixedWindows.of(windowLength))
-                .triggering(
-                    AfterWatermark.pastEndOfWindow()
-                        .withEarlyFirings(
-                            AfterProcessingTime.pastFirstElementInPane().plusDelayOf(earlyFiring))
-                        .withLateFirings(AfterPane.elementCountAtLeast(1)))
-                .withAllowedLateness(allowedLateness)
-                .accumulatingFiredPanes());
+            AfterProcessingTime.pastFirstElementInPane().plusDelayOf(earlyFiring),
+            Window.OnTimeBehavior.FIRE_ALWAYS);
     PCollection<WikiEvent> everyChange =
-        events.apply(
+        inMinutes(
+            events,
             "WindowByEventTimeFiringOnEveryChange",
-            Window.<WikiEvent>into(FixedWindows.of(windowLength))
-                .triggering(
-                    AfterWatermark.pastEndOfWindow()
-                        .withEarlyFirings(AfterPane.elementCountAtLeast(1))
-                        .withLateFirings(AfterPane.elementCountAtLeast(1)))
-                .withAllowedLateness(allowedLateness, Window.ClosingBehavior.FIRE_IF_NON_EMPTY)
-                .withOnTimeBehavior(Window.OnTimeBehavior.FIRE_IF_NON_EMPTY)
-                .accumulatingFiredPanes());
+            AfterPane.elementCountAtLeast(1),
+            Window.OnTimeBehavior.FIRE_IF_NON_EMPTY);
     return PCollectionTuple.of(
             ROLLUPS, sumPerKey(windowed, "Rollups", MinuteRollupKey::of, MinuteRollupKey.class))
         .and(PAGES, sumPerKey(everyChange, "Pages", MinutePageKey::of, MinutePageKey.class))
         .and(USERS, sumPerKey(windowed, "Users", MinuteUserKey::of, MinuteUserKey.class));
+  }
+
+  /**
+   * Event-time windows of {@code windowLength}: {@code early} panes, the on-time pane as {@code
+   * onTime} says, one late pane per late element within {@code allowedLateness}, accumulating.
+   */
+  private PCollection<WikiEvent> inMinutes(
+      PCollection<WikiEvent> events, String name, Trigger.OnceTrigger early, Window.OnTimeBehavior onTime) {
+    return events.apply(
+        name,
+        Window.<WikiEvent>into(FixedWindows.of(windowLength))
+            .triggering(
+                AfterWatermark.pastEndOfWindow()
+                    .withEarlyFirings(early)
+                    .withLateFirings(AfterPane.elementCountAtLeast(1)))
+            .withAllowedLateness(allowedLateness, Window.ClosingBehavior.FIRE_IF_NON_EMPTY)
+            .withOnTimeBehavior(onTime)
+            .accumulatingFiredPanes());
   }
 
   /** {@code Key<name>} then {@code Sum<name>}: the totals per key of {@code keyFn}, per window. */
