@@ -67,6 +67,25 @@ SELECT 'bench-' || i, now() - (i * interval '28.8 milliseconds'), 'edit', 0, 'Pa
 FROM generate_series(1::bigint, 3000000::bigint) i
 JOIN wikis w ON w.id = 1 + ((i % 37) * (i % 27))::int;
 
+-- The batch layer's language and server views, as a batch run over the same day would give them
+-- (computed here from the day's rollups), so that every chart of the history page has data.
+INSERT INTO historical_language_distribution (language, project, edit_count, total_bytes, bot_edits, new_pages)
+SELECT language, project, sum(event_count), sum(total_bytes),
+       coalesce(sum(event_count) FILTER (WHERE is_bot), 0), coalesce(sum(event_count) FILTER (WHERE type = 'new'), 0)
+FROM realtime_minute_rollups GROUP BY language, project
+ON CONFLICT DO NOTHING;
+INSERT INTO historical_server_rankings (server_name, language, project, edit_count, total_bytes, unique_users, rank, percentile)
+SELECT server_name, language, project, edits, bytes, users, rank, percentile
+FROM (SELECT s.*, rank() OVER (ORDER BY edits DESC, server_name)::int AS rank,
+             percent_rank() OVER (ORDER BY edits DESC) AS percentile
+      FROM (SELECT r.server_name, min(r.language) AS language, min(r.project) AS project,
+                   sum(r.event_count) AS edits, sum(r.total_bytes) AS bytes,
+                   (SELECT count(DISTINCT u.user_name) FROM realtime_minute_users u
+                    WHERE u.server_name = r.server_name) AS users
+            FROM realtime_minute_rollups r GROUP BY r.server_name) s) ranked
+WHERE rank <= 50
+ON CONFLICT DO NOTHING;
+
 ANALYZE;
 SELECT (SELECT count(*) FROM realtime_minute_rollups) AS cube_rows,
        (SELECT count(*) FROM realtime_minute_pages) AS page_rows,

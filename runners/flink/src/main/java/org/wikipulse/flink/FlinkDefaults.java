@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
  * recovery) unless {@code --maxRecords} bounds the read (that read commits its offsets itself when
  * it ends, and a checkpoint cannot resume it), a fixed parallelism of 3 (the topic's partitions, see
  * {@link #PARALLELISM}) and max parallelism of 128 (a restore needs the same values),
- * no deep copy between chained operators ({@code --fasterCopy}),
  * and, for a job that runs in this JVM, retained checkpoints in {@code
  * <WIKIPULSE_DATA_DIR>/flink/checkpoints/<consumer group>}. A job submitted to a cluster keeps the
  * cluster's state backend and checkpoint storage. Reads and writes nothing but the options.
@@ -64,12 +63,6 @@ public final class FlinkDefaults {
     }
     if (!given.contains("maxParallelism")) {
       options.setMaxParallelism(MAX_PARALLELISM);
-    }
-    if (!given.contains("fasterCopy")) {
-      // Flink otherwise deep-copies every element handed between chained operators by encoding and
-      // decoding it with its coder; our DoFns never mutate their input, so the copy buys nothing
-      // (4 % of the speed layer's CPU at full throughput, bench/RESULTS.md).
-      options.setFasterCopy(true);
     }
     if (!runsInThisJvm(options)) {
       return;

@@ -47,7 +47,11 @@ class FlinkSpeedLayerOptionsTest {
     assertEquals(30_000L, o.getCheckpointingInterval());
     assertEquals(3, o.getParallelism());
     assertEquals(128, o.getMaxParallelism());
-    assertTrue(o.getFasterCopy());
+    // Not --fasterCopy: Flink's heap state backend copies state values with the same serializer for
+    // its asynchronous checkpoints, and Beam's combining accumulators change in place; without the
+    // copy a checkpoint can hold counts from after its barrier, counted again after a restore
+    // (FlinkSpeedLayerRestartIT caught it).
+    assertFalse(o.getFasterCopy());
     assertEquals("filesystem", o.getStateBackend());
     assertEquals(
         dataDir.resolve("flink/checkpoints/speed_1").toUri().toString(), o.getStateBackendStoragePath());
@@ -64,13 +68,13 @@ class FlinkSpeedLayerOptionsTest {
             "--streaming=false",
             "--checkpointingInterval=2000",
             "--parallelism=1",
-            "--fasterCopy=false",
+            "--fasterCopy=true",
             "--stateBackendStoragePath=file:///elsewhere");
     assertEquals(DirectRunner.class, o.getRunner());
     assertFalse(o.isStreaming());
     assertEquals(2000L, o.getCheckpointingInterval());
     assertEquals(1, o.getParallelism());
-    assertFalse(o.getFasterCopy());
+    assertTrue(o.getFasterCopy());
     assertEquals("file:///elsewhere", o.getStateBackendStoragePath());
   }
 
