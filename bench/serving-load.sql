@@ -75,14 +75,14 @@ SELECT language, project, sum(event_count), sum(total_bytes),
 FROM realtime_minute_rollups GROUP BY language, project
 ON CONFLICT DO NOTHING;
 INSERT INTO historical_server_rankings (server_name, language, project, edit_count, total_bytes, unique_users, rank, percentile)
-SELECT server_name, language, project, edits, bytes, users, rank, percentile
+SELECT server_name, language, project, edits, bytes,
+       (SELECT count(DISTINCT u.user_name) FROM realtime_minute_users u WHERE u.server_name = ranked.server_name),
+       rank, percentile
 FROM (SELECT s.*, rank() OVER (ORDER BY edits DESC, server_name)::int AS rank,
              percent_rank() OVER (ORDER BY edits DESC) AS percentile
-      FROM (SELECT r.server_name, min(r.language) AS language, min(r.project) AS project,
-                   sum(r.event_count) AS edits, sum(r.total_bytes) AS bytes,
-                   (SELECT count(DISTINCT u.user_name) FROM realtime_minute_users u
-                    WHERE u.server_name = r.server_name) AS users
-            FROM realtime_minute_rollups r GROUP BY r.server_name) s) ranked
+      FROM (SELECT server_name, min(language) AS language, min(project) AS project,
+                   sum(event_count) AS edits, sum(total_bytes) AS bytes
+            FROM realtime_minute_rollups GROUP BY server_name) s) ranked
 WHERE rank <= 50
 ON CONFLICT DO NOTHING;
 
