@@ -17,7 +17,6 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
-import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.schemas.SchemaCoder;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -29,6 +28,7 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptor;
+import org.wikipulse.model.SchemaCoders;
 import org.wikipulse.model.WikiEvent;
 
 /**
@@ -89,12 +89,7 @@ public class ReadLakeEvents extends PTransform<PBegin, PCollection<WikiEvent>> {
 
   @Override
   public PCollection<WikiEvent> expand(PBegin input) {
-    SchemaCoder<WikiEvent> coder;
-    try {
-      coder = input.getPipeline().getSchemaRegistry().getSchemaCoder(WikiEvent.class);
-    } catch (NoSuchSchemaException e) {
-      throw new IllegalStateException(e);
-    }
+    SchemaCoder<WikiEvent> coder = SchemaCoders.of(input.getPipeline(), WikiEvent.class);
     Schema avro = WriteLakeParquet.avroSchema(coder);
     PCollection<FileIO.ReadableFile> files =
         input

@@ -7,7 +7,6 @@ import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
-import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.schemas.SchemaCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -21,6 +20,7 @@ import org.apache.beam.sdk.io.WriteFilesResult;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
+import org.wikipulse.model.SchemaCoders;
 import org.wikipulse.model.WikiEvent;
 
 /**
@@ -50,12 +50,7 @@ public class WriteLakeParquet extends PTransform<PCollection<WikiEvent>, WriteFi
 
   @Override
   public WriteFilesResult<String> expand(PCollection<WikiEvent> events) {
-    SchemaCoder<WikiEvent> coder;
-    try {
-      coder = events.getPipeline().getSchemaRegistry().getSchemaCoder(WikiEvent.class);
-    } catch (NoSuchSchemaException e) {
-      throw new IllegalStateException(e);
-    }
+    SchemaCoder<WikiEvent> coder = SchemaCoders.of(events.getPipeline(), WikiEvent.class);
     Schema schema = avroSchema(coder);
     String run = Long.toString(System.currentTimeMillis(), 36);
     return events

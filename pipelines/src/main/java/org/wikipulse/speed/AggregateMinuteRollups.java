@@ -3,8 +3,6 @@ package org.wikipulse.speed;
 import java.io.Serializable;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.schemas.NoSuchSchemaException;
-import org.apache.beam.sdk.schemas.SchemaRegistry;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -23,6 +21,7 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
+import org.wikipulse.model.SchemaCoders;
 import org.wikipulse.model.WikiEvent;
 import org.wikipulse.transforms.CombinePerKeyLifted;
 
@@ -120,12 +119,7 @@ public class AggregateMinuteRollups extends PTransform<PCollection<WikiEvent>, P
   }
 
   private static <T> Coder<T> schemaCoder(PCollection<?> in, Class<T> type) {
-    SchemaRegistry registry = in.getPipeline().getSchemaRegistry();
-    try {
-      return registry.getSchemaCoder(type);
-    } catch (NoSuchSchemaException e) {
-      throw new IllegalStateException(type.getName() + " has no schema", e);
-    }
+    return SchemaCoders.of(in.getPipeline(), type);
   }
 
   /** How an event is keyed in one rollup, given the start of its window. */

@@ -7,8 +7,6 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.schemas.NoSuchSchemaException;
-import org.apache.beam.sdk.schemas.SchemaRegistry;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.joda.time.Instant;
@@ -18,6 +16,7 @@ import org.wikipulse.model.FailedRecord;
 import org.wikipulse.model.InvalidEventException;
 import org.wikipulse.model.RawRecord;
 import org.wikipulse.model.RecentChangeParser;
+import org.wikipulse.model.SchemaCoders;
 import org.wikipulse.model.WikiEvent;
 
 /**
@@ -39,13 +38,8 @@ public class ParseRecentChange extends PTransform<PCollection<RawRecord>, PColle
     // Set, not inferred: a multi-output ParDo's outputs fell back to SerializableCoder (Java
     // serialization) although both classes carry a Beam schema, and on Flink every hand-over between
     // operators encodes and decodes the element — 41 % of the speed layer's CPU in a profile.
-    SchemaRegistry schemas = input.getPipeline().getSchemaRegistry();
-    try {
-      out.get(PARSED).setCoder(schemas.getSchemaCoder(WikiEvent.class));
-      out.get(FAILED).setCoder(schemas.getSchemaCoder(FailedRecord.class));
-    } catch (NoSuchSchemaException e) {
-      throw new IllegalStateException(e);
-    }
+    out.get(PARSED).setCoder(SchemaCoders.of(input.getPipeline(), WikiEvent.class));
+    out.get(FAILED).setCoder(SchemaCoders.of(input.getPipeline(), FailedRecord.class));
     return out;
   }
 
