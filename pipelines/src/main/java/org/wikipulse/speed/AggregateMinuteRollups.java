@@ -4,16 +4,12 @@ import java.io.Serializable;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.transforms.Combine;
-import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.windowing.AfterPane;
-import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
-import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
+import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
-import org.apache.beam.sdk.transforms.windowing.Trigger;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -23,27 +19,23 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.wikipulse.model.SchemaCoders;
 import org.wikipulse.model.WikiEvent;
-import org.wikipulse.transforms.CombinePerKeyLifted;
+import org.wikipulse.transforms.RunningSumsPerKey;
 
 /**
  * The dashboard's per-minute rollups of the kept events: totals ({@link RollupTotals}) per cube key
  * ({@link MinuteRollupKey}), per page ({@link MinutePageKey}) and per user ({@link MinuteUserKey}),
  * each key carrying its window's start, so a key is exactly the natural key of its table's row.
  *
- * <p>Windowing as {@link AggregateTrafficVolume}: event-time fixed windows, early panes every {@code
- * earlyFiring} of processing time, the on-time pane when the watermark passes the window, one
- * corrected pane per late event within {@code allowedLateness}; panes accumulate, so each carries
- * its key's full total so far and an upsert of the latest pane is always right. Events later than
- * that are dropped by the runner (its {@code droppedDueToLateness} counter).
+ * <p>Event-time fixed windows; each key's running total is written every {@code flush} of
+ * processing time while it changes and once more when its minute closes (the window's end plus
+ * {@code allowedLateness}) if it changed since ({@link RunningSumsPerKey}): each output carries the
+ * key's full total so far, so an upsert of the latest is always right, and an event up to {@code
+ * allowedLateness} late corrects its minute. Events later than that are dropped by the runner and
+ * counted ({@code StatefulParDoDropped}, in {@link RunSummary#droppedLate}).
  *
- * <p>Pages are the exception: they fire on every change instead of every {@code earlyFiring}, and
- * not again when the minute closes unless it changed. Changes come in per bundle (the sums are
- * lifted, {@link CombinePerKeyLifted}), so a page is written at most once per bundle, and a page
- * rarely has more than one edit in a minute (0.8 keys per event in the real sample): this writes
- * about as many rows as the timer did, sooner, without a processing-time timer per page and minute,
- * which on the FlinkRunner was the job's costliest state (the page rollup finished last at full
- * speed: bench/RESULTS.md). Users have ~10 edits per minute each and keep the timer: firing on
- * every change wrote more rows and was no faster (measured, bench/RESULTS.md).
+ * <p>Until the fifth session these were {@code Combine.perKey} with early, on-time and late panes;
+ * on the FlinkRunner their trigger and window state per key and minute was the speed layer's
+ * costliest work (bench/RESULTS.md).
  *
  * <p>Outputs, by tag: {@link #ROLLUPS}, {@link #PAGES}, {@link #USERS}; {@link WriteMinuteRollups}
  * writes all three.
@@ -58,64 +50,38 @@ public class AggregateMinuteRollups extends PTransform<PCollection<WikiEvent>, P
 
   private final Duration windowLength;
   private final Duration allowedLateness;
-  private final Duration earlyFiring;
+  private final Duration flush;
 
-  public AggregateMinuteRollups(Duration windowLength, Duration allowedLateness, Duration earlyFiring) {
+  public AggregateMinuteRollups(Duration windowLength, Duration allowedLateness, Duration flush) {
     this.windowLength = windowLength;
     this.allowedLateness = allowedLateness;
-    this.earlyFiring = earlyFiring;
+    this.flush = flush;
   }
 
   @Override
   public PCollectionTuple expand(PCollection<WikiEvent> events) {
     PCollection<WikiEvent> windowed =
-        inMinutes(
-            events,
+        events.apply(
             "WindowByEventTime",
-            AfterProcessingTime.pastFirstElementInPane().plusDelayOf(earlyFiring),
-            Window.OnTimeBehavior.FIRE_ALWAYS);
-    PCollection<WikiEvent> everyChange =
-        inMinutes(
-            events,
-            "WindowByEventTimeFiringOnEveryChange",
-            AfterPane.elementCountAtLeast(1),
-            Window.OnTimeBehavior.FIRE_IF_NON_EMPTY);
+            Window.<WikiEvent>into(FixedWindows.of(windowLength))
+                .triggering(DefaultTrigger.of())
+                .withAllowedLateness(allowedLateness)
+                .discardingFiredPanes());
     return PCollectionTuple.of(
             ROLLUPS, sumPerKey(windowed, "Rollups", MinuteRollupKey::of, MinuteRollupKey.class))
-        .and(PAGES, sumPerKey(everyChange, "Pages", MinutePageKey::of, MinutePageKey.class))
+        .and(PAGES, sumPerKey(windowed, "Pages", MinutePageKey::of, MinutePageKey.class))
         .and(USERS, sumPerKey(windowed, "Users", MinuteUserKey::of, MinuteUserKey.class));
   }
 
-  /**
-   * Event-time windows of {@code windowLength}: {@code early} panes, the on-time pane as {@code
-   * onTime} says, one late pane per late element within {@code allowedLateness}, accumulating.
-   */
-  private PCollection<WikiEvent> inMinutes(
-      PCollection<WikiEvent> events, String name, Trigger.OnceTrigger early, Window.OnTimeBehavior onTime) {
-    return events.apply(
-        name,
-        Window.<WikiEvent>into(FixedWindows.of(windowLength))
-            .triggering(
-                AfterWatermark.pastEndOfWindow()
-                    .withEarlyFirings(early)
-                    .withLateFirings(AfterPane.elementCountAtLeast(1)))
-            .withAllowedLateness(allowedLateness, Window.ClosingBehavior.FIRE_IF_NON_EMPTY)
-            .withOnTimeBehavior(onTime)
-            .accumulatingFiredPanes());
-  }
-
-  /** {@code Key<name>} then {@code Sum<name>}: the totals per key of {@code keyFn}, per window. */
-  private static <K> PCollection<KV<K, RollupTotals>> sumPerKey(
+  /** {@code Key<name>} then {@code Sum<name>}: the running totals per key of {@code keyFn}, per window. */
+  private <K> PCollection<KV<K, RollupTotals>> sumPerKey(
       PCollection<WikiEvent> windowed, String name, KeyFn<K> keyFn, Class<K> keyClass) {
     return windowed
         .apply("Key" + name, ParDo.of(new KeyByWindowFn<>(keyFn)))
         .setCoder(
             KvCoder.of(
                 schemaCoder(windowed, keyClass), schemaCoder(windowed, RollupTotals.class)))
-        .apply("Sum" + name, CombinePerKeyLifted.of(new SumTotalsFn()))
-        // The FlinkRunner can fire a pane whose accumulator is empty; it carries nothing to write
-        // (and a zero row would break the tables' CHECK constraints even when the upsert skips it).
-        .apply("DropEmpty" + name, Filter.by((KV<K, RollupTotals> kv) -> kv.getValue().eventCount > 0));
+        .apply("Sum" + name, RunningSumsPerKey.of(new SumTotalsFn(), flush));
   }
 
   private static <T> Coder<T> schemaCoder(PCollection<?> in, Class<T> type) {
@@ -147,15 +113,6 @@ public class AggregateMinuteRollups extends PTransform<PCollection<WikiEvent>, P
     @Override
     public RollupTotals apply(RollupTotals a, RollupTotals b) {
       return a.plus(b);
-    }
-
-    /**
-     * The sum of nothing. Without it an empty accumulator extracts as null, which the FlinkRunner
-     * then fails to encode ("getters require withGetterTarget") when it copies the pane.
-     */
-    @Override
-    public RollupTotals identity() {
-      return new RollupTotals(0, 0, 0, 0);
     }
   }
 }

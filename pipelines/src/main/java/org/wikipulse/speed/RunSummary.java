@@ -87,9 +87,14 @@ public final class RunSummary {
         c.getOrDefault("dead_letters", 0L));
   }
 
-  /** Events the runner dropped for arriving after the allowed lateness (per windowed aggregation). */
+  /**
+   * Elements the runner dropped for arriving after the allowed lateness, per windowed aggregation:
+   * events in the traffic windows ({@code droppedDueToLateness}), a bundle's partial sum of a key in
+   * the minute rollups ({@code StatefulParDoDropped}).
+   */
   public static long droppedLate(PipelineResult result) {
-    return counters(result).getOrDefault("droppedduetolateness", 0L);
+    Map<String, Long> c = counters(result);
+    return c.getOrDefault("droppedduetolateness", 0L) + c.getOrDefault("statefulpardodropped", 0L);
   }
 
   /** One line for the console: the identity of {@link Counts}, then the runner's lateness drops. */

@@ -28,9 +28,9 @@ public interface SpeedLayerOptions extends KafkaSourceOptions, PostgresOptions, 
   void setEarlyFiringSeconds(long value);
 
   @Description(
-      "How often a minute still open rewrites its cube and user rollup rows with the running totals, "
-          + "in seconds; page rows are rewritten on every change, at most once per bundle")
-  @Default.Long(10)
+      "How often the minute rollups rewrite the rows whose running totals changed (cube, pages, users), "
+          + "in seconds; a minute's rows are written once more when it closes")
+  @Default.Long(5)
   long getRollupEarlyFiringSeconds();
 
   void setRollupEarlyFiringSeconds(long value);

@@ -1,5 +1,8 @@
 package org.wikipulse.speed;
 
+import static org.junit.Assert.assertEquals;
+
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
@@ -87,9 +90,10 @@ public class AggregateMinuteRollupsTest {
   }
 
   @Test
-  public void onTimeEventsAreSummedPerMinuteAndPerKeyOfEachTable() throws Exception {
+  public void eventsAreSummedPerMinuteAndPerKeyOfEachTable() throws Exception {
     // Five events of two minutes (two wikis, bot and human, every severity, a log event without
-    // namespace, title or user) arrive before the watermark passes their minutes.
+    // namespace, title or user) arrive before the watermark passes their minutes. Processing time
+    // stands still: each key's total is written once, when its minute closes.
     TestStream<WikiEvent> events =
         stream()
             .addElements(
@@ -102,31 +106,77 @@ public class AggregateMinuteRollupsTest {
     PCollectionTuple out = aggregate(events);
 
     PAssert.that(out.get(AggregateMinuteRollups.ROLLUPS))
-        .inOnTimePane(FIRST)
+        .inWindow(FIRST)
         .containsInAnyOrder(
             cube(FIRST, "en.wikipedia.org", 0, "edit", false, "MINOR", 1, 100, 100, 0),
             cube(FIRST, "en.wikipedia.org", 0, "edit", false, "MODERATE", 1, 150, 0, 150),
             cube(FIRST, "en.wikipedia.org", 0, "edit", true, "MAJOR", 1, 2000, 2000, 0),
             cube(FIRST, "de.wikipedia.org", null, "log", false, "MINOR", 1, 0, 0, 0));
     PAssert.that(out.get(AggregateMinuteRollups.ROLLUPS))
-        .inOnTimePane(SECOND)
+        .inWindow(SECOND)
         .containsInAnyOrder(cube(SECOND, "en.wikipedia.org", 0, "edit", false, "MINOR", 1, 5, 5, 0));
-    // Pages fire on every change (here one bundle: one pane per page) and not again on time.
     PAssert.that(out.get(AggregateMinuteRollups.PAGES))
         .inWindow(FIRST)
         .containsInAnyOrder(
             page(FIRST, "en.wikipedia.org", "Berlin", 0, "edit", false, 2, 250, 100, 150),
             page(FIRST, "en.wikipedia.org", "Berlin", 0, "edit", true, 1, 2000, 2000, 0),
             page(FIRST, "de.wikipedia.org", null, null, "log", false, 1, 0, 0, 0));
+    PAssert.that(out.get(AggregateMinuteRollups.PAGES))
+        .inWindow(SECOND)
+        .containsInAnyOrder(page(SECOND, "en.wikipedia.org", "Berlin", 0, "edit", false, 1, 5, 5, 0));
     PAssert.that(out.get(AggregateMinuteRollups.USERS))
-        .inOnTimePane(FIRST)
+        .inWindow(FIRST)
         .containsInAnyOrder(
             user(FIRST, "en.wikipedia.org", "Alice", 0, "edit", false, 2, 250, 100, 150),
             user(FIRST, "en.wikipedia.org", "SomeBot", 0, "edit", true, 1, 2000, 2000, 0),
             user(FIRST, "de.wikipedia.org", null, null, "log", false, 1, 0, 0, 0));
     PAssert.that(out.get(AggregateMinuteRollups.USERS))
-        .inOnTimePane(SECOND)
+        .inWindow(SECOND)
         .containsInAnyOrder(user(SECOND, "en.wikipedia.org", "Alice", 0, "edit", false, 1, 5, 5, 0));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  public void runningTotalsAreWrittenWhileTheMinuteIsOpen() throws Exception {
+    // Processing time moves on past the flush interval while the minute is open: the running total
+    // so far is written, then the whole minute's when it closes.
+    TestStream<WikiEvent> events =
+        stream()
+            .addElements(at(aliceEdit("a", 100), 1))
+            .advanceProcessingTime(Duration.standardSeconds(11))
+            .addElements(at(aliceEdit("b", 20), 2))
+            .advanceWatermarkToInfinity();
+    PCollectionTuple out = aggregate(events);
+    PAssert.that(out.get(AggregateMinuteRollups.ROLLUPS))
+        .inWindow(FIRST)
+        .containsInAnyOrder(
+            cube(FIRST, "en.wikipedia.org", 0, "edit", false, "MINOR", 1, 100, 100, 0),
+            cube(FIRST, "en.wikipedia.org", 0, "edit", false, "MINOR", 2, 120, 120, 0));
+    PAssert.that(out.get(AggregateMinuteRollups.PAGES))
+        .inWindow(FIRST)
+        .containsInAnyOrder(
+            page(FIRST, "en.wikipedia.org", "Berlin", 0, "edit", false, 1, 100, 100, 0),
+            page(FIRST, "en.wikipedia.org", "Berlin", 0, "edit", false, 2, 120, 120, 0));
+    PAssert.that(out.get(AggregateMinuteRollups.USERS))
+        .inWindow(FIRST)
+        .containsInAnyOrder(
+            user(FIRST, "en.wikipedia.org", "Alice", 0, "edit", false, 1, 100, 100, 0),
+            user(FIRST, "en.wikipedia.org", "Alice", 0, "edit", false, 2, 120, 120, 0));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  public void aKeyIsNotWrittenAgainWhenItsTotalDidNotChange() throws Exception {
+    // Written by the flush; nothing new by the time the minute closes, so nothing more.
+    TestStream<WikiEvent> events =
+        stream()
+            .addElements(at(aliceEdit("a", 100), 1))
+            .advanceProcessingTime(Duration.standardSeconds(11))
+            .advanceWatermarkToInfinity();
+    PCollectionTuple out = aggregate(events);
+    PAssert.that(out.get(AggregateMinuteRollups.PAGES))
+        .inWindow(FIRST)
+        .containsInAnyOrder(page(FIRST, "en.wikipedia.org", "Berlin", 0, "edit", false, 1, 100, 100, 0));
     p.run().waitUntilFinish();
   }
 
@@ -136,28 +186,32 @@ public class AggregateMinuteRollupsTest {
     TestStream<WikiEvent> events =
         stream()
             .addElements(at(aliceEdit("a", 100), 1))
+            .advanceProcessingTime(Duration.standardSeconds(11))
             .advanceWatermarkTo(T0.plus(Duration.standardMinutes(3)))
             .addElements(at(aliceEdit("late", -30), 3))
             .advanceWatermarkToInfinity();
     PCollectionTuple out = aggregate(events);
+    // Each output carries the key's whole total so far: the correction is the larger, which the upsert keeps.
     PAssert.that(out.get(AggregateMinuteRollups.ROLLUPS))
-        .inOnTimePane(FIRST)
-        .containsInAnyOrder(cube(FIRST, "en.wikipedia.org", 0, "edit", false, "MINOR", 1, 100, 100, 0));
-    // Panes accumulate: the late pane carries the key's corrected total, which the upsert keeps.
-    PAssert.that(out.get(AggregateMinuteRollups.ROLLUPS))
-        .inLatePane(FIRST)
-        .containsInAnyOrder(cube(FIRST, "en.wikipedia.org", 0, "edit", false, "MINOR", 2, 130, 100, 30));
+        .inWindow(FIRST)
+        .containsInAnyOrder(
+            cube(FIRST, "en.wikipedia.org", 0, "edit", false, "MINOR", 1, 100, 100, 0),
+            cube(FIRST, "en.wikipedia.org", 0, "edit", false, "MINOR", 2, 130, 100, 30));
     PAssert.that(out.get(AggregateMinuteRollups.PAGES))
-        .inLatePane(FIRST)
-        .containsInAnyOrder(page(FIRST, "en.wikipedia.org", "Berlin", 0, "edit", false, 2, 130, 100, 30));
+        .inWindow(FIRST)
+        .containsInAnyOrder(
+            page(FIRST, "en.wikipedia.org", "Berlin", 0, "edit", false, 1, 100, 100, 0),
+            page(FIRST, "en.wikipedia.org", "Berlin", 0, "edit", false, 2, 130, 100, 30));
     PAssert.that(out.get(AggregateMinuteRollups.USERS))
-        .inLatePane(FIRST)
-        .containsInAnyOrder(user(FIRST, "en.wikipedia.org", "Alice", 0, "edit", false, 2, 130, 100, 30));
+        .inWindow(FIRST)
+        .containsInAnyOrder(
+            user(FIRST, "en.wikipedia.org", "Alice", 0, "edit", false, 1, 100, 100, 0),
+            user(FIRST, "en.wikipedia.org", "Alice", 0, "edit", false, 2, 130, 100, 30));
     p.run().waitUntilFinish();
   }
 
   @Test
-  public void anEventLaterThanTheAllowedLatenessIsDropped() throws Exception {
+  public void anEventLaterThanTheAllowedLatenessIsDroppedAndCounted() throws Exception {
     // The watermark passes the first minute's end plus the allowed lateness before its last edit arrives.
     TestStream<WikiEvent> events =
         stream()
@@ -175,33 +229,8 @@ public class AggregateMinuteRollupsTest {
     PAssert.that(out.get(AggregateMinuteRollups.USERS))
         .inWindow(FIRST)
         .containsInAnyOrder(user(FIRST, "en.wikipedia.org", "Alice", 0, "edit", false, 1, 100, 100, 0));
-    p.run().waitUntilFinish();
-  }
-
-  @Test
-  public void earlyPanesReportRunningTotalsBeforeTheMinuteCloses() throws Exception {
-    // Processing time moves on past the early-firing delay while the minute is open: an early pane
-    // fires with the partial total, the on-time pane with the whole minute.
-    TestStream<WikiEvent> events =
-        stream()
-            .addElements(at(aliceEdit("a", 100), 1))
-            .advanceProcessingTime(Duration.standardSeconds(11))
-            .addElements(at(aliceEdit("b", 20), 2))
-            .advanceWatermarkToInfinity();
-    PCollectionTuple out = aggregate(events);
-    PAssert.that(out.get(AggregateMinuteRollups.ROLLUPS))
-        .inEarlyPane(FIRST)
-        .containsInAnyOrder(cube(FIRST, "en.wikipedia.org", 0, "edit", false, "MINOR", 1, 100, 100, 0));
-    PAssert.that(out.get(AggregateMinuteRollups.ROLLUPS))
-        .inOnTimePane(FIRST)
-        .containsInAnyOrder(cube(FIRST, "en.wikipedia.org", 0, "edit", false, "MINOR", 2, 120, 120, 0));
-    // Pages: one pane per change, each with the running total; none on time (nothing new by then).
-    PAssert.that(out.get(AggregateMinuteRollups.PAGES))
-        .inWindow(FIRST)
-        .containsInAnyOrder(
-            page(FIRST, "en.wikipedia.org", "Berlin", 0, "edit", false, 1, 100, 100, 0),
-            page(FIRST, "en.wikipedia.org", "Berlin", 0, "edit", false, 2, 120, 120, 0));
-    PAssert.that(out.get(AggregateMinuteRollups.PAGES)).inOnTimePane(FIRST).empty();
-    p.run().waitUntilFinish();
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    assertEquals("the late edit, once per rollup", 3, RunSummary.droppedLate(result));
   }
 }

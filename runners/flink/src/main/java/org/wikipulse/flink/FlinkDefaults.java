@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * streaming, checkpoints every 30 s (Beam's Flink default is none: no offset commits, no
  * recovery) unless {@code --maxRecords} bounds the read (that read commits its offsets itself when
  * it ends, and a checkpoint cannot resume it), a fixed parallelism of 3 (the topic's partitions, see
- * {@link #PARALLELISM}) and max parallelism of 128 (a restore needs the same values),
+ * {@link #PARALLELISM}) and max parallelism of 128 (a restore needs the same values), object reuse
+ * between chained operators (see {@link #apply}),
  * and, for a job that runs in this JVM, retained checkpoints in {@code
  * <WIKIPULSE_DATA_DIR>/flink/checkpoints/<consumer group>}. A job submitted to a cluster keeps the
  * cluster's state backend and checkpoint storage. Reads and writes nothing but the options.
@@ -63,6 +64,13 @@ public final class FlinkDefaults {
     }
     if (!given.contains("maxParallelism")) {
       options.setMaxParallelism(MAX_PARALLELISM);
+    }
+    if (!given.contains("objectReuse")) {
+      // Without it Flink hands each chained operator a copy of every element, an encode and a decode
+      // through its coder (27 % of the job's CPU samples at full speed, bench/RESULTS.md). Beam's
+      // elements are immutable, so the copy protects nothing. Not --fasterCopy, which also skips
+      // the copies the heap state backend takes for its asynchronous checkpoints (see the options test).
+      options.setObjectReuse(true);
     }
     if (!runsInThisJvm(options)) {
       return;

@@ -52,6 +52,8 @@ class FlinkSpeedLayerOptionsTest {
     // copy a checkpoint can hold counts from after its barrier, counted again after a restore
     // (FlinkSpeedLayerRestartIT caught it).
     assertFalse(o.getFasterCopy());
+    // Object reuse only drops the copy between chained operators, not the state backend's.
+    assertTrue(o.getObjectReuse());
     assertEquals("filesystem", o.getStateBackend());
     assertEquals(
         dataDir.resolve("flink/checkpoints/speed_1").toUri().toString(), o.getStateBackendStoragePath());
@@ -69,12 +71,14 @@ class FlinkSpeedLayerOptionsTest {
             "--checkpointingInterval=2000",
             "--parallelism=1",
             "--fasterCopy=true",
+            "--objectReuse=false",
             "--stateBackendStoragePath=file:///elsewhere");
     assertEquals(DirectRunner.class, o.getRunner());
     assertFalse(o.isStreaming());
     assertEquals(2000L, o.getCheckpointingInterval());
     assertEquals(1, o.getParallelism());
     assertTrue(o.getFasterCopy());
+    assertFalse(o.getObjectReuse());
     assertEquals("file:///elsewhere", o.getStateBackendStoragePath());
   }
 
