@@ -95,12 +95,21 @@ log="$WIKIPULSE_DATA_DIR/bench-stream-throughput.log"
 # the run says where the machine's CPU went: the job, the database, or the broker.
 proc_cpu_s() {  # pids... -> utime+stime+cutime+cstime in seconds
   local tck; tck=$(getconf CLK_TCK)
-  for p in "$@"; do cat "/proc/$p/stat" 2>/dev/null; done \
+  for p in "$@"; do cat "/proc/$p/stat" 2>/dev/null || true; done \
     | awk -v t="$tck" '{sub(/^.*\) /, ""); s += $12 + $13 + $14 + $15} END {printf "%.1f", s / t}'
 }
 pg_cpu_s() { proc_cpu_s $(pgrep -x postgres); }
 kafka_cpu_s() { proc_cpu_s $(cat "$WIKIPULSE_DATA_DIR/run/kafka.pid" 2>/dev/null); }
-pg0=$(pg_cpu_s) kafka0=$(kafka_cpu_s)
+# PostgreSQL's memory (issue #7 item 5): the proportional set size (PSS) of all its processes, so the
+# shared buffers every backend maps count once (summing their RSS would count them per process).
+# Sampled with the progress below; the peak is reported. PostgreSQL is the machine's, not the
+# bench's: other databases' idle backends are in it too (the "before" figure).
+pg_pss_mb() {  # (a backend that exits meanwhile is skipped, not an error under pipefail)
+  local p
+  for p in $(pgrep -x postgres || true); do awk '/^Pss:/{print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || true; done \
+    | awk '{s += $1} END {printf "%d", s / 1024}'
+}
+pg0=$(pg_cpu_s) kafka0=$(kafka_cpu_s) pg_pss0=$(pg_pss_mb) pg_pss_peak=0
 t_start=$(now_ms)
 jfr_opts=""
 [ -z "$jfr" ] || jfr_opts="-XX:StartFlightRecording=filename=$WIKIPULSE_DATA_DIR/throughput.jfr,settings=profile"
@@ -120,6 +129,7 @@ while :; do
   sleep 2
   p=$(progress)
   n=${p%% *}
+  pss=$(pg_pss_mb); [ "$pss" -le "$pg_pss_peak" ] || pg_pss_peak=$pss
   [ -n "$first" ] || { [ "$n" -gt 0 ] && first=$(now_ms); }
   if [ "$p" != "$last_p" ]; then last_p=$p; last_change=$(now_ms); fi
   # when realtime_recent_changes stopped growing (reported as well: the table the baselines write)
@@ -145,6 +155,7 @@ echo "   events counted by traffic windows / minute rollups / minute pages / min
     (select sum(event_count) from realtime_minute_users))") (each must be $kept)"
 echo "   job start -> every output complete: $total_s s = $eps_total events/s; first row -> every output complete: $sustained_s s = $eps_sustained events/s (sustained)"
 echo "   job process: CPU $(cpu_s "$log") s (user+sys, whole run incl. start-up and the 20 s idle wait), peak RSS $(peak_rss_mb "$log") MB; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "   PostgreSQL memory (PSS of all its processes): $pg_pss0 MB before the job, peak $pg_pss_peak MB while it ran"
 echo "   meanwhile: PostgreSQL CPU $(awk -v a="$pg0" -v b="$pg1" 'BEGIN{printf "%.1f", b-a}') s, Kafka broker CPU $(awk -v a="$kafka0" -v b="$kafka1" 'BEGIN{printf "%.1f", b-a}') s ($(nproc) cores x $total_s s = $(awk -v c="$(nproc)" -v s="$total_s" 'BEGIN{printf "%.0f", c*s}') CPU-s available)"
 
 # -- 3. baseline: COPY of the same rows -------------------------------------------------------------
