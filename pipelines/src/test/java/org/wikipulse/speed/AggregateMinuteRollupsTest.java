@@ -2,6 +2,9 @@ package org.wikipulse.speed;
 
 import static org.junit.Assert.assertEquals;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.testing.PAssert;
@@ -89,6 +92,27 @@ public class AggregateMinuteRollupsTest {
         .apply(new AggregateMinuteRollups(AggregateMinuteRollups.MINUTE, LATENESS, Duration.standardSeconds(10)));
   }
 
+  /**
+   * Asserts what each table got for the first minute: Alice's human edits of en:Berlin (one key in
+   * each rollup), written with these totals, in any order.
+   */
+  private static void assertAliceBerlinTotals(PCollectionTuple out, RollupTotals... totals) {
+    PAssert.that(out.get(AggregateMinuteRollups.ROLLUPS))
+        .inWindow(FIRST)
+        .containsInAnyOrder(
+            withKey(new MinuteRollupKey(FIRST.start(), "en.wikipedia.org", "en", "wikipedia", 0, "edit", false, "MINOR"), totals));
+    PAssert.that(out.get(AggregateMinuteRollups.PAGES))
+        .inWindow(FIRST)
+        .containsInAnyOrder(withKey(new MinutePageKey(FIRST.start(), "en.wikipedia.org", "Berlin", 0, "edit", false), totals));
+    PAssert.that(out.get(AggregateMinuteRollups.USERS))
+        .inWindow(FIRST)
+        .containsInAnyOrder(withKey(new MinuteUserKey(FIRST.start(), "en.wikipedia.org", "Alice", 0, "edit", false), totals));
+  }
+
+  private static <K> List<KV<K, RollupTotals>> withKey(K key, RollupTotals... totals) {
+    return Arrays.stream(totals).map(t -> KV.of(key, t)).collect(Collectors.toList());
+  }
+
   @Test
   public void eventsAreSummedPerMinuteAndPerKeyOfEachTable() throws Exception {
     // Five events of two minutes (two wikis, bot and human, every severity, a log event without
@@ -147,21 +171,7 @@ public class AggregateMinuteRollupsTest {
             .addElements(at(aliceEdit("b", 20), 2))
             .advanceWatermarkToInfinity();
     PCollectionTuple out = aggregate(events);
-    PAssert.that(out.get(AggregateMinuteRollups.ROLLUPS))
-        .inWindow(FIRST)
-        .containsInAnyOrder(
-            cube(FIRST, "en.wikipedia.org", 0, "edit", false, "MINOR", 1, 100, 100, 0),
-            cube(FIRST, "en.wikipedia.org", 0, "edit", false, "MINOR", 2, 120, 120, 0));
-    PAssert.that(out.get(AggregateMinuteRollups.PAGES))
-        .inWindow(FIRST)
-        .containsInAnyOrder(
-            page(FIRST, "en.wikipedia.org", "Berlin", 0, "edit", false, 1, 100, 100, 0),
-            page(FIRST, "en.wikipedia.org", "Berlin", 0, "edit", false, 2, 120, 120, 0));
-    PAssert.that(out.get(AggregateMinuteRollups.USERS))
-        .inWindow(FIRST)
-        .containsInAnyOrder(
-            user(FIRST, "en.wikipedia.org", "Alice", 0, "edit", false, 1, 100, 100, 0),
-            user(FIRST, "en.wikipedia.org", "Alice", 0, "edit", false, 2, 120, 120, 0));
+    assertAliceBerlinTotals(out, new RollupTotals(1, 100, 100, 0), new RollupTotals(2, 120, 120, 0));
     p.run().waitUntilFinish();
   }
 
@@ -174,9 +184,7 @@ public class AggregateMinuteRollupsTest {
             .advanceProcessingTime(Duration.standardSeconds(11))
             .advanceWatermarkToInfinity();
     PCollectionTuple out = aggregate(events);
-    PAssert.that(out.get(AggregateMinuteRollups.PAGES))
-        .inWindow(FIRST)
-        .containsInAnyOrder(page(FIRST, "en.wikipedia.org", "Berlin", 0, "edit", false, 1, 100, 100, 0));
+    assertAliceBerlinTotals(out, new RollupTotals(1, 100, 100, 0));
     p.run().waitUntilFinish();
   }
 
@@ -192,21 +200,7 @@ public class AggregateMinuteRollupsTest {
             .advanceWatermarkToInfinity();
     PCollectionTuple out = aggregate(events);
     // Each output carries the key's whole total so far: the correction is the larger, which the upsert keeps.
-    PAssert.that(out.get(AggregateMinuteRollups.ROLLUPS))
-        .inWindow(FIRST)
-        .containsInAnyOrder(
-            cube(FIRST, "en.wikipedia.org", 0, "edit", false, "MINOR", 1, 100, 100, 0),
-            cube(FIRST, "en.wikipedia.org", 0, "edit", false, "MINOR", 2, 130, 100, 30));
-    PAssert.that(out.get(AggregateMinuteRollups.PAGES))
-        .inWindow(FIRST)
-        .containsInAnyOrder(
-            page(FIRST, "en.wikipedia.org", "Berlin", 0, "edit", false, 1, 100, 100, 0),
-            page(FIRST, "en.wikipedia.org", "Berlin", 0, "edit", false, 2, 130, 100, 30));
-    PAssert.that(out.get(AggregateMinuteRollups.USERS))
-        .inWindow(FIRST)
-        .containsInAnyOrder(
-            user(FIRST, "en.wikipedia.org", "Alice", 0, "edit", false, 1, 100, 100, 0),
-            user(FIRST, "en.wikipedia.org", "Alice", 0, "edit", false, 2, 130, 100, 30));
+    assertAliceBerlinTotals(out, new RollupTotals(1, 100, 100, 0), new RollupTotals(2, 130, 100, 30));
     p.run().waitUntilFinish();
   }
 
@@ -220,15 +214,7 @@ public class AggregateMinuteRollupsTest {
             .addElements(at(aliceEdit("too-late", -30), 3))
             .advanceWatermarkToInfinity();
     PCollectionTuple out = aggregate(events);
-    PAssert.that(out.get(AggregateMinuteRollups.ROLLUPS))
-        .inWindow(FIRST)
-        .containsInAnyOrder(cube(FIRST, "en.wikipedia.org", 0, "edit", false, "MINOR", 1, 100, 100, 0));
-    PAssert.that(out.get(AggregateMinuteRollups.PAGES))
-        .inWindow(FIRST)
-        .containsInAnyOrder(page(FIRST, "en.wikipedia.org", "Berlin", 0, "edit", false, 1, 100, 100, 0));
-    PAssert.that(out.get(AggregateMinuteRollups.USERS))
-        .inWindow(FIRST)
-        .containsInAnyOrder(user(FIRST, "en.wikipedia.org", "Alice", 0, "edit", false, 1, 100, 100, 0));
+    assertAliceBerlinTotals(out, new RollupTotals(1, 100, 100, 0));
     PipelineResult result = p.run();
     result.waitUntilFinish();
     assertEquals("the late edit, once per rollup", 3, RunSummary.droppedLate(result));
