@@ -33,9 +33,9 @@ import org.wikipulse.transforms.RunningSumsPerKey;
  * allowedLateness} late corrects its minute. Events later than that are dropped by the runner and
  * counted ({@code StatefulParDoDropped}, in {@link RunSummary#droppedLate}).
  *
- * <p>Until the fifth session these were {@code Combine.perKey} with early, on-time and late panes;
- * on the FlinkRunner their trigger and window state per key and minute was the speed layer's
- * costliest work (bench/RESULTS.md).
+ * <p>Before 2026-11-29 these were {@code Combine.perKey} with early, on-time and late panes; on
+ * the FlinkRunner their trigger and window state per key and minute was the speed layer's costliest
+ * work (bench/RESULTS.md).
  *
  * <p>Outputs, by tag: {@link #ROLLUPS}, {@link #PAGES}, {@link #USERS}; {@link WriteMinuteRollups}
  * writes all three.
@@ -60,6 +60,8 @@ public class AggregateMinuteRollups extends PTransform<PCollection<WikiEvent>, P
 
   @Override
   public PCollectionTuple expand(PCollection<WikiEvent> events) {
+    // No GroupByKey follows, so the trigger never fires anything: what the stateful step reads is
+    // the minute windows and their allowed lateness (when the runner drops and clears).
     PCollection<WikiEvent> windowed =
         events.apply(
             "WindowByEventTime",
