@@ -21,7 +21,7 @@ stops once N records are read and every output is written.
   --help=org.wikipulse.speed.SpeedLayerOptions       every option, with its default (DirectRunner)
   --help=org.wikipulse.flink.FlinkSpeedLayerOptions  the same plus Flink's (with --runner=FlinkRunner)
   Flink defaults (when not given): --streaming=true --checkpointingInterval=30000 (none with
-  --maxRecords) --parallelism=3 --maxParallelism=128 --stateBackend=filesystem
+  --maxRecords) --parallelism=3 --maxParallelism=128 --objectReuse=true --stateBackend=filesystem
   --externalizedCheckpointsEnabled=true --retainExternalizedCheckpointsOnCancellation=true
 
 Examples:

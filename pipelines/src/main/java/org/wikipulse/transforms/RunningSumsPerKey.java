@@ -17,8 +17,10 @@ import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 
 /**
@@ -63,29 +65,19 @@ public class RunningSumsPerKey<K, V>
   @Override
   public PCollection<KV<K, V>> expand(PCollection<KV<K, V>> input) {
     KvCoder<K, V> coder = (KvCoder<K, V>) input.getCoder();
+    int n = shards;
     return input
         .apply("SumWithinBundle", ParDo.of(new CombinePerKeyLifted.CombineWithinBundleFn<K, V>(fn)))
         .setCoder(coder)
-        .apply("KeyByShard", ParDo.of(new KeyByShardFn<K, V>(shards)))
+        .apply(
+            "KeyByShard",
+            WithKeys.<Integer, KV<K, V>>of(kv -> Math.floorMod(kv.getKey().hashCode(), n))
+                .withKeyType(TypeDescriptors.integers()))
         .setCoder(KvCoder.of(VarIntCoder.of(), coder))
         .apply(
             "KeepRunningSums",
             ParDo.of(new KeepRunningSumsFn<>(fn, coder.getKeyCoder(), coder.getValueCoder(), flushEvery)))
         .setCoder(coder);
-  }
-
-  /** Pairs each element with its shard: its key's hash modulo {@code shards}. */
-  static class KeyByShardFn<K, V> extends DoFn<KV<K, V>, KV<Integer, KV<K, V>>> {
-    private final int shards;
-
-    KeyByShardFn(int shards) {
-      this.shards = shards;
-    }
-
-    @ProcessElement
-    public void processElement(@Element KV<K, V> element, OutputReceiver<KV<Integer, KV<K, V>>> out) {
-      out.output(KV.of(Math.floorMod(element.getKey().hashCode(), shards), element));
-    }
   }
 
   /**
@@ -154,10 +146,7 @@ public class RunningSumsPerKey<K, V>
 
     private static <K, V> void emitChanged(MapState<K, V> sums, SetState<K> changed, OutputReceiver<KV<K, V>> out) {
       for (K key : changed.read()) {
-        V sum = sums.get(key).read();
-        if (sum != null) {
-          out.output(KV.of(key, sum));
-        }
+        out.output(KV.of(key, sums.get(key).read()));
       }
       changed.clear();
     }
