@@ -14,16 +14,18 @@
 # Prints cores, load, sizes, times, events/s and the ratio to the baseline; peak RSS of the job.
 #
 #   bench/speed-bench.sh [--runner FlinkRunner|DirectRunner] [--events 1000000] [--rate 1000] [--seconds 60]
-#                        [--jfr] [--no-latency]
+#                        [--jfr] [--no-latency] [--bounded]
 #   --jfr         records a JFR profile of the throughput job (target/bench-speed/throughput.jfr)
 #   --no-latency  runs only the throughput part and its baseline (for profiling rounds)
+#   --bounded     part 1 as a user runs a fixed count: `./wikipulse stream --maxRecords=N` over a
+#                 one-partition topic, timed to the process's exit (it ends when every output is done)
 #   BENCH_JOB_ARGS="--flag=value ..." adds options to both jobs (e.g. to try a runner setting)
 #
 # Targets (issue #7): Flink [local] >= 10,000 events/s sustained end to end; p95 event->row <= 3 s at
 # 1,000 events/s.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-runner=FlinkRunner events=1000000 rate=1000 seconds=60 jfr="" latency=1
+runner=FlinkRunner events=1000000 rate=1000 seconds=60 jfr="" latency=1 bounded=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --runner) runner="$2"; shift 2 ;;
@@ -32,7 +34,8 @@ while [ $# -gt 0 ]; do
     --seconds) seconds="$2"; shift 2 ;;
     --jfr) jfr=1; shift ;;
     --no-latency) latency=""; shift ;;
-    *) echo "usage: $0 [--runner R] [--events N] [--rate N] [--seconds S] [--jfr] [--no-latency]" >&2; exit 2 ;;
+    --bounded) bounded=1; shift ;;
+    *) echo "usage: $0 [--runner R] [--events N] [--rate N] [--seconds S] [--jfr] [--no-latency] [--bounded]" >&2; exit 2 ;;
   esac
 done
 command -v psql >/dev/null || { echo "needs psql (postgresql-client)" >&2; exit 1; }
@@ -66,11 +69,13 @@ fresh_db() {
   "$ROOT/wikipulse" migrate >/dev/null
 }
 
-# Starts the job on topic $1 (fresh consumer group and checkpoints); output in $2.
+# Starts the job on topic $1 (fresh consumer group and checkpoints); output in $2; JVM options $3,
+# more job options after that (--maxRecords for the bounded run).
 start_job() {
   local topic="$1" log="$2" opts="${3:-}"
+  shift $(( $# < 3 ? $# : 3 ))
   WIKIPULSE_JAVA_OPTS="${WIKIPULSE_JAVA_OPTS:-} $opts" WIKIPULSE_TOPIC="$topic" /usr/bin/time -v -o "$log.time" "$ROOT/wikipulse" stream --runner="$runner" \
-    --consumerGroup="bench-$topic" ${BENCH_JOB_ARGS:-} >"$log" 2>&1 &
+    --consumerGroup="bench-$topic" ${BENCH_JOB_ARGS:-} "$@" >"$log" 2>&1 &
   job_pid=$!
 }
 stop_job() {
@@ -85,7 +90,17 @@ peak_rss_mb() { awk -F': ' '/Maximum resident/{printf "%d", $2/1024}' "$1.time" 
 # -- 1. throughput ---------------------------------------------------------------------------------
 fresh_db
 topic="bench-throughput-$(date +%s)"
-echo "== 1. publishing $events synthetic events (seed 42) to $topic"
+if [ -n "$bounded" ]; then
+  # One partition: KafkaIO's bounded read splits --maxRecords >= 10,000 evenly over the partitions
+  # and waits for records that never come when they are uneven (see ReadRawEvents).
+  # shellcheck source=bin/common.sh
+  WIKIPULSE_HOME="$ROOT" source "$ROOT/bin/common.sh"
+  java -Xmx192m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+    -Dlog4j.configuration="file:$ROOT/services/kafka-broker/config/tools-log4j.properties" \
+    -cp "$(module_classpath services/kafka-broker)" org.wikipulse.services.KafkaTopicSetup \
+    "$WIKIPULSE_KAFKA_BOOTSTRAP" "$topic" 1 60 >/dev/null
+fi
+echo "== 1. publishing $events synthetic events (seed 42) to $topic${bounded:+ (one partition)}"
 t0=$(now_ms)
 WIKIPULSE_TOPIC="$topic" "$ROOT/wikipulse" bridge --synthetic --seed 42 --rate 100000000 --limit "$events" \
   >"$WIKIPULSE_DATA_DIR/bench-bridge.log" 2>&1
@@ -113,7 +128,11 @@ pg0=$(pg_cpu_s) kafka0=$(kafka_cpu_s) pg_pss0=$(pg_pss_mb) pg_pss_peak=0
 t_start=$(now_ms)
 jfr_opts=""
 [ -z "$jfr" ] || jfr_opts="-XX:StartFlightRecording=filename=$WIKIPULSE_DATA_DIR/throughput.jfr,settings=profile"
-start_job "$topic" "$log" "$jfr_opts"
+if [ -n "$bounded" ]; then
+  start_job "$topic" "$log" "$jfr_opts" --maxRecords="$events"
+else
+  start_job "$topic" "$log" "$jfr_opts"
+fi
 # Progress of every output, not only the first table: rows inserted into realtime_recent_changes,
 # and rows inserted or updated in every table the job writes (each writer is its own branch of the
 # job and may finish later than the others). From PostgreSQL's statistics, so that watching costs
@@ -134,12 +153,25 @@ while :; do
   if [ "$p" != "$last_p" ]; then last_p=$p; last_change=$(now_ms); fi
   # when realtime_recent_changes stopped growing (reported as well: the table the baselines write)
   if [ "$n" != "${last_n:-}" ]; then last_n=$n; rows_done=$(now_ms); fi
+  if [ -n "$bounded" ]; then
+    # done when the job has exited: with --maxRecords it ends once every output is complete
+    if ! kill -0 "$job_pid" 2>/dev/null; then
+      wait "$job_pid" || { tail -20 "$log" >&2; echo "the bounded job failed; see $log" >&2; exit 1; }
+      job_pid="" last_change=$(now_ms)
+      break
+    fi
+    continue
+  fi
   # done when no output has moved for 20 s (every kept event written everywhere)
   if [ -n "$first" ] && [ $(( $(now_ms) - last_change )) -gt 20000 ]; then break; fi
   kill -0 "$job_pid" 2>/dev/null || { echo "the job died; see $log" >&2; exit 1; }
 done
 pg1=$(pg_cpu_s) kafka1=$(kafka_cpu_s)
-stop_job
+if [ -n "$bounded" ]; then
+  echo "   $(grep -m1 '^speed layer finished' "$log" || echo "no summary line from the job; see $log")"
+else
+  stop_job
+fi
 kept=$(rows)
 dead=$(psql_admin -d "$db" -Atc "select count(*) from dead_letters")
 total_s=$(awk -v a="$t_start" -v b="$last_change" 'BEGIN{printf "%.1f", (b-a)/1000}')
@@ -154,7 +186,7 @@ echo "   events counted by traffic windows / minute rollups / minute pages / min
     (select sum(event_count) from realtime_minute_rollups), (select sum(event_count) from realtime_minute_pages),
     (select sum(event_count) from realtime_minute_users))") (each must be $kept)"
 echo "   job start -> every output complete: $total_s s = $eps_total events/s; first row -> every output complete: $sustained_s s = $eps_sustained events/s (sustained)"
-echo "   job process: CPU $(cpu_s "$log") s (user+sys, whole run incl. start-up and the 20 s idle wait), peak RSS $(peak_rss_mb "$log") MB; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "   job process: CPU $(cpu_s "$log") s (user+sys, whole run incl. start-up$([ -n "$bounded" ] || echo " and the 20 s idle wait")), peak RSS $(peak_rss_mb "$log") MB; load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "   PostgreSQL memory (PSS of all its processes): $pg_pss0 MB before the job, peak $pg_pss_peak MB while it ran"
 echo "   meanwhile: PostgreSQL CPU $(awk -v a="$pg0" -v b="$pg1" 'BEGIN{printf "%.1f", b-a}') s, Kafka broker CPU $(awk -v a="$kafka0" -v b="$kafka1" 'BEGIN{printf "%.1f", b-a}') s ($(nproc) cores x $total_s s = $(awk -v c="$(nproc)" -v s="$total_s" 'BEGIN{printf "%.0f", c*s}') CPU-s available)"
 

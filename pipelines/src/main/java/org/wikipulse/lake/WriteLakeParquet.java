@@ -1,9 +1,10 @@
 package org.wikipulse.lake;
 
+import java.io.IOException;
+import java.nio.channels.WritableByteChannel;
+import javax.annotation.Nullable;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
@@ -22,6 +23,7 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.wikipulse.model.SchemaCoders;
 import org.wikipulse.model.WikiEvent;
+import org.wikipulse.model.WikiEventCoder;
 
 /**
  * Writes events to the lake as Snappy Parquet files in Hive-style partitions by event time:
@@ -50,37 +52,21 @@ public class WriteLakeParquet extends PTransform<PCollection<WikiEvent>, WriteFi
 
   @Override
   public WriteFilesResult<String> expand(PCollection<WikiEvent> events) {
-    SchemaCoder<WikiEvent> coder = SchemaCoders.of(events.getPipeline(), WikiEvent.class);
-    Schema schema = avroSchema(coder);
+    SchemaCoder<WikiEvent> schemaCoder = SchemaCoders.of(events.getPipeline(), WikiEvent.class);
     String run = Long.toString(System.currentTimeMillis(), 36);
     return events
         .apply("StampIngestionTime", ParDo.of(new StampIngestionTimeFn()))
-        .setCoder(coder)
+        .setCoder(WikiEventCoder.of())
         .apply("WindowForFiles", Window.into(FixedWindows.of(window)))
-        .apply("ToAvro", ParDo.of(new ToGenericRecordFn(coder.getToRowFunction(), schema.toString())))
-        .setCoder(AvroCoder.of(GenericRecord.class, schema))
         .apply(
             "WriteParquetFiles",
-            FileIO.<String, GenericRecord>writeDynamic()
-                .by(r -> LakePartition.of(eventTimeMillis(r.get("event_time"))))
+            FileIO.<String, WikiEvent>writeDynamic()
+                .by(e -> LakePartition.of(e.eventTime.getMillis()))
                 .withDestinationCoder(StringUtf8Coder.of())
-                .via(ParquetIO.sink(schema).withCompressionCodec(CompressionCodecName.SNAPPY))
+                .via(new ParquetEventSink(schemaCoder.getToRowFunction(), avroSchema(schemaCoder)))
                 .to(LakeFileSystem.rawEventsRoot(lake))
                 .withNaming(partition -> new LakeFileNaming(partition, run))
                 .withNumShards(shards));
-  }
-
-  static long eventTimeMillis(Object value) {
-    if (value instanceof Number n) {
-      return n.longValue();
-    }
-    if (value instanceof org.joda.time.ReadableInstant i) {
-      return i.getMillis();
-    }
-    if (value instanceof java.time.Instant i) {
-      return i.toEpochMilli();
-    }
-    throw new IllegalArgumentException("event_time of unexpected type " + value);
   }
 
   /** Re-stamps each event with the time it reached the lake writer (see the class comment). */
@@ -97,24 +83,37 @@ public class WriteLakeParquet extends PTransform<PCollection<WikiEvent>, WriteFi
     }
   }
 
-  static class ToGenericRecordFn extends DoFn<WikiEvent, GenericRecord> {
+  /**
+   * Beam's Parquet sink, fed {@link WikiEvent}s: each is converted to an Avro record as it is written,
+   * after the shuffle to the file shards, so the shuffle moves events in their compact coder instead
+   * of Avro records ({@code bench/RESULTS.md}, sixth session).
+   */
+  static class ParquetEventSink implements FileIO.Sink<WikiEvent> {
     private final SerializableFunction<WikiEvent, Row> toRow;
     private final String schemaJson;
-    private transient Schema schema;
+    private final ParquetIO.Sink parquet;
+    private transient @Nullable Schema schema;
 
-    ToGenericRecordFn(SerializableFunction<WikiEvent, Row> toRow, String schemaJson) {
+    ParquetEventSink(SerializableFunction<WikiEvent, Row> toRow, Schema schema) {
       this.toRow = toRow;
-      this.schemaJson = schemaJson;
+      this.schemaJson = schema.toString();
+      this.parquet = ParquetIO.sink(schema).withCompressionCodec(CompressionCodecName.SNAPPY);
     }
 
-    @Setup
-    public void setup() {
+    @Override
+    public void open(WritableByteChannel channel) throws IOException {
       schema = new Schema.Parser().parse(schemaJson);
+      parquet.open(channel);
     }
 
-    @ProcessElement
-    public void processElement(@Element WikiEvent e, OutputReceiver<GenericRecord> out) {
-      out.output(AvroUtils.toGenericRecord(toRow.apply(e), schema));
+    @Override
+    public void write(WikiEvent event) throws IOException {
+      parquet.write(AvroUtils.toGenericRecord(toRow.apply(event), schema));
+    }
+
+    @Override
+    public void flush() throws IOException {
+      parquet.flush();
     }
   }
 }
