@@ -15,9 +15,10 @@ import org.joda.time.Instant;
 /**
  * The speed layer's coder for {@link WikiEvent}: one length-prefixed block holding a bit mask (the
  * null fields and the flags), then the fields in declaration order, strings as their UTF-8 length
- * and bytes, numbers as var-ints. It replaces the schema coder on the events' hand-overs (de-duplication, the
- * JDBC batches, the lake's file shards), where Flink encodes and decodes every event: the schema
- * coder builds a {@code Row} for each event on both sides, this writes the fields straight.
+ * and bytes, numbers as var-ints. It replaces the schema coder on the events' hand-overs
+ * (de-duplication, the JDBC batches, the lake's file shards), where Flink encodes and decodes every
+ * event: the schema coder builds a {@code Row} for each event on both sides, this writes the fields
+ * straight.
  *
  * <p>The schema stays the model's contract (Parquet columns, the batch layer); {@code
  * WikiEventCoderTest} sets every field of the class by reflection and fails when a field is missing
@@ -101,7 +102,11 @@ public final class WikiEventCoder extends AtomicCoder<WikiEvent> {
 
   @Override
   public WikiEvent decode(InputStream in) throws IOException {
-    byte[] block = new byte[VarInt.decodeInt(in)];
+    int length = VarInt.decodeInt(in);
+    if (length < 0) {
+      throw new CoderException("a WikiEvent cannot be " + length + " bytes long");
+    }
+    byte[] block = new byte[length];
     for (int read = 0; read < block.length; ) {
       int n = in.read(block, read, block.length - read);
       if (n < 0) {

@@ -131,6 +131,8 @@ class WikiEventCoderTest {
       byte[] part = Arrays.copyOf(whole, cut);
       assertThrows(IOException.class, () -> CODER.decode(new ByteArrayInputStream(part)), "cut at " + cut);
     }
+    byte[] negativeLength = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x0F};
+    assertThrows(CoderException.class, () -> CODER.decode(new ByteArrayInputStream(negativeLength)));
   }
 
   @Test
