@@ -17,8 +17,8 @@
 #                        [--jfr] [--no-latency] [--bounded]
 #   --jfr         records a JFR profile of the throughput job (target/bench-speed/throughput.jfr)
 #   --no-latency  runs only the throughput part and its baseline (for profiling rounds)
-#   --bounded     part 1 as a user runs a fixed count: `./wikipulse stream --maxRecords=N` over a
-#                 one-partition topic, timed to the process's exit (it ends when every output is done)
+#   --bounded     part 1 as a user runs a fixed count: `./wikipulse stream --maxRecords=N`, timed to
+#                 the process's exit (it ends when every output is done)
 #   BENCH_JOB_ARGS="--flag=value ..." adds options to both jobs (e.g. to try a runner setting)
 #
 # Targets (issue #7): Flink [local] >= 10,000 events/s sustained end to end; p95 event->row <= 3 s at
@@ -90,18 +90,7 @@ peak_rss_mb() { awk -F': ' '/Maximum resident/{printf "%d", $2/1024}' "$1.time" 
 # -- 1. throughput ---------------------------------------------------------------------------------
 fresh_db
 topic="bench-throughput-$(date +%s)"
-if [ -n "$bounded" ]; then
-  # One partition: KafkaIO's bounded read splits --maxRecords >= 10,000 evenly over the partitions
-  # and waits for records that never come when they are uneven (see ReadRawEvents).
-  export WIKIPULSE_HOME="$ROOT"
-  # shellcheck source=bin/common.sh
-  source "$ROOT/bin/common.sh"
-  java -Xmx192m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
-    -Dlog4j.configuration="file:$ROOT/services/kafka-broker/config/tools-log4j.properties" \
-    -cp "$(module_classpath services/kafka-broker)" org.wikipulse.services.KafkaTopicSetup \
-    "$WIKIPULSE_KAFKA_BOOTSTRAP" "$topic" 1 60 >/dev/null
-fi
-echo "== 1. publishing $events synthetic events (seed 42) to $topic${bounded:+ (one partition)}"
+echo "== 1. publishing $events synthetic events (seed 42) to $topic"
 t0=$(now_ms)
 WIKIPULSE_TOPIC="$topic" "$ROOT/wikipulse" bridge --synthetic --seed 42 --rate 100000000 --limit "$events" \
   >"$WIKIPULSE_DATA_DIR/bench-bridge.log" 2>&1

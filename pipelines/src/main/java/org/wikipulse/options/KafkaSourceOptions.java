@@ -26,8 +26,8 @@ public interface KafkaSourceOptions extends PipelineOptions {
 
   @Description(
       "Read at most this many records, then finish every output and stop (tests, benchmarks, "
-          + "backfills); 0 = read forever. From 10000 on, Beam splits the count evenly over the "
-          + "partitions: each reads its share, and one that holds fewer waits for more")
+          + "backfills); 0 = read forever. Each partition reads a share in proportion to what it "
+          + "holds unread for the consumer group; asking for more than the topic holds waits for new records")
   @Default.Long(0)
   long getMaxRecords();
 

@@ -1,6 +1,7 @@
 package org.wikipulse.speed;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.io.kafka.CustomTimestampPolicyWithLimitedDelay;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
@@ -8,11 +9,14 @@ import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
@@ -27,11 +31,12 @@ import org.wikipulse.options.KafkaSourceOptions;
  * finalizes a checkpoint (after the outputs are done), read_committed isolation. With {@code
  * --maxRecords} the read is bounded. Writes {@link RawRecord}s carrying topic/partition/offset.
  *
- * <p>A bounded read is Beam's {@code BoundedReadFromUnboundedSource}: below 10,000 records one
- * reader reads them all; from 10,000 on the count is split evenly over the partitions, so with
- * uneven partitions one reader stops early and another waits for records that never come (seen
- * with 30,898 records on 3 partitions). Its offset commit when it ends is best effort: KafkaIO
- * closes the consumer right after and the commit can fail with a WakeupException.
+ * <p>A bounded read ({@code --maxRecords=N}) reads each partition with its own share of N, planned
+ * from what each holds unread ({@link BoundedReadPlan}): Beam's own bounded read of the whole topic
+ * splits N >= 10,000 evenly over the partitions, and one holding fewer than its share waited forever
+ * for records that never came (seen with 30,898 records on 3 partitions). Its offset commit when it
+ * ends is best effort: KafkaIO closes the consumer right after and the commit can fail with a
+ * WakeupException.
  */
 public class ReadRawEvents extends PTransform<PBegin, PCollection<RawRecord>> {
   private final KafkaSourceOptions options;
@@ -50,7 +55,6 @@ public class ReadRawEvents extends PTransform<PBegin, PCollection<RawRecord>> {
     KafkaIO.Read<byte[], byte[]> read =
         KafkaIO.<byte[], byte[]>read()
             .withBootstrapServers(options.getKafkaBootstrap())
-            .withTopic(options.getTopic())
             .withKeyDeserializer(ByteArrayDeserializer.class)
             .withValueDeserializer(ByteArrayDeserializer.class)
             .withConsumerConfigUpdates(consumer)
@@ -59,12 +63,24 @@ public class ReadRawEvents extends PTransform<PBegin, PCollection<RawRecord>> {
                 (partition, previousWatermark) ->
                     new CustomTimestampPolicyWithLimitedDelay<>(
                         ReadRawEvents::eventTime, maxDelay, previousWatermark));
+    PCollection<KafkaRecord<byte[], byte[]>> records;
     if (options.getMaxRecords() > 0) {
-      read = read.withMaxNumRecords(options.getMaxRecords());
+      // One bounded read per partition, each with its share (see BoundedReadPlan).
+      PCollectionList<KafkaRecord<byte[], byte[]>> parts = PCollectionList.empty(input.getPipeline());
+      for (Map.Entry<TopicPartition, Long> share : BoundedReadPlan.of(options, consumer).entrySet()) {
+        if (share.getValue() > 0) {
+          parts =
+              parts.and(
+                  input.apply(
+                      "ReadKafkaPartition" + share.getKey().partition(),
+                      read.withTopicPartitions(List.of(share.getKey())).withMaxNumRecords(share.getValue())));
+        }
+      }
+      records = parts.apply("ReadKafka", Flatten.pCollections());
+    } else {
+      records = input.apply("ReadKafka", read.withTopic(options.getTopic()));
     }
-    return input
-        .apply("ReadKafka", read)
-        .apply("ToRawRecord", ParDo.of(new ToRawRecordFn()));
+    return records.apply("ToRawRecord", ParDo.of(new ToRawRecordFn()));
   }
 
   /**

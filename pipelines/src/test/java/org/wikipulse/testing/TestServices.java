@@ -72,6 +72,21 @@ public final class TestServices {
     }
   }
 
+  /** Publishes {@code values} in order to partition {@code partition} of {@code topic}, unkeyed. */
+  public static void produceToPartition(String topic, int partition, List<byte[]> values) throws Exception {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (byte[] value : values) {
+        producer.send(new ProducerRecord<>(topic, partition, null, value));
+      }
+      producer.flush();
+    }
+  }
+
   /** Publishes one record to each of {@code topic}'s partitions {@code 0..partitions-1}. */
   public static void produceToEveryPartition(String topic, int partitions, byte[] value, String key)
       throws Exception {
