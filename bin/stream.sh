@@ -16,8 +16,8 @@ stops once N records are read and every output is written.
                           crash or Ctrl-C the same command resumes from the newest complete checkpoint
                           (--fresh ignores them). Submit to a cluster instead with
                           flink run runners/flink/target/wikipulse-runner-flink-*-bundled.jar ...
-  --maxRecords=N          read N records, then finish (tests, benchmarks, backfills; from 10,000 on Beam
-                          splits N evenly over the partitions, see --help=...SpeedLayerOptions)
+  --maxRecords=N          read N records, then finish (tests, benchmarks, backfills; each partition reads
+                          a share in proportion to what it holds unread, see --help=...SpeedLayerOptions)
   --help=org.wikipulse.speed.SpeedLayerOptions       every option, with its default (DirectRunner)
   --help=org.wikipulse.flink.FlinkSpeedLayerOptions  the same plus Flink's (with --runner=FlinkRunner)
   Flink defaults (when not given): --streaming=true --checkpointingInterval=30000 (none with
