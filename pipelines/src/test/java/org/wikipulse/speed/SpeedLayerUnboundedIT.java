@@ -34,7 +34,7 @@ import org.wikipulse.testing.TestServices;
  */
 class SpeedLayerUnboundedIT {
   private static final Logger LOG = LoggerFactory.getLogger(SpeedLayerUnboundedIT.class);
-  private static final String GROUP = "it-speed-unbounded";
+  private static final String GROUP = "it-speed-unbounded-" + ProcessHandle.current().pid();
   private static SpeedLayerScenario scenario;
 
   @BeforeAll
@@ -97,7 +97,9 @@ class SpeedLayerUnboundedIT {
         Map<TopicPartition, OffsetAndMetadata> offsets =
             admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get(20, TimeUnit.SECONDS);
         for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet()) {
-          committed.put(e.getKey(), e.getValue() == null ? null : e.getValue().offset());
+          if (ends.containsKey(e.getKey())) {
+            committed.put(e.getKey(), e.getValue() == null ? null : e.getValue().offset());
+          }
         }
         if (committed.equals(ends)) {
           return;

@@ -4,9 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -56,49 +58,46 @@ public final class TestServices {
 
   /** Publishes {@code values} in order, keyed as the bridge keys them (server_name, or none). */
   public static void produce(String topic, List<byte[]> values, List<String> keys) throws Exception {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (int i = 0; i < values.size(); i++) {
-        String key = keys.get(i);
-        producer.send(
-            new ProducerRecord<>(
-                topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), values.get(i)));
-      }
-      producer.flush();
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (int i = 0; i < values.size(); i++) {
+      String key = keys.get(i);
+      byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
+      records.add(new ProducerRecord<>(topic, keyBytes, values.get(i)));
     }
+    send(records);
   }
 
   /** Publishes {@code values} in order to partition {@code partition} of {@code topic}, unkeyed. */
   public static void produceToPartition(String topic, int partition, List<byte[]> values) throws Exception {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (byte[] value : values) {
-        producer.send(new ProducerRecord<>(topic, partition, null, value));
-      }
-      producer.flush();
-    }
+    send(values.stream().map(v -> new ProducerRecord<byte[], byte[]>(topic, partition, null, v)).toList());
   }
 
   /** Publishes one record to each of {@code topic}'s partitions {@code 0..partitions-1}. */
   public static void produceToEveryPartition(String topic, int partitions, byte[] value, String key)
       throws Exception {
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (int partition = 0; partition < partitions; partition++) {
+      records.add(new ProducerRecord<>(topic, partition, key.getBytes(StandardCharsets.UTF_8), value));
+    }
+    send(records);
+  }
+
+  /** Sends {@code records} in order with an idempotent producer (acks=all) and waits for every ack. */
+  private static void send(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (int partition = 0; partition < partitions; partition++) {
-        producer.send(new ProducerRecord<>(topic, partition, key.getBytes(StandardCharsets.UTF_8), value));
+      List<Future<?>> acks = new ArrayList<>();
+      for (ProducerRecord<byte[], byte[]> record : records) {
+        acks.add(producer.send(record));
       }
       producer.flush();
+      for (Future<?> ack : acks) {
+        ack.get();
+      }
     }
   }
 
