@@ -69,11 +69,9 @@ public class ReadRawEvents extends PTransform<PBegin, PCollection<RawRecord>> {
       PCollectionList<KafkaRecord<byte[], byte[]>> parts = PCollectionList.empty(input.getPipeline());
       for (Map.Entry<TopicPartition, Long> share : BoundedReadPlan.of(options, consumer).entrySet()) {
         if (share.getValue() > 0) {
-          parts =
-              parts.and(
-                  input.apply(
-                      "ReadKafkaPartition" + share.getKey().partition(),
-                      read.withTopicPartitions(List.of(share.getKey())).withMaxNumRecords(share.getValue())));
+          KafkaIO.Read<byte[], byte[]> partition =
+              read.withTopicPartitions(List.of(share.getKey())).withMaxNumRecords(share.getValue());
+          parts = parts.and(input.apply("ReadKafkaPartition" + share.getKey().partition(), partition));
         }
       }
       records = parts.apply("ReadKafka", Flatten.pCollections());

@@ -70,7 +70,8 @@ public final class SpeedLayerPipeline {
 
   /** The experiments that choose how KafkaIO reads; a user who names one keeps it. */
   static final List<String> KAFKA_READ_EXPERIMENTS =
-      List.of("use_unbounded_sdf_wrapper", "use_sdf_read", "use_deprecated_read", "beam_fn_api_use_deprecated_read");
+      List.of(
+          "use_unbounded_sdf_wrapper", "use_sdf_read", "use_deprecated_read", "beam_fn_api_use_deprecated_read");
 
   /**
    * An unbounded run on the DirectRunner reads Kafka through Beam's splittable-DoFn wrapper of the
