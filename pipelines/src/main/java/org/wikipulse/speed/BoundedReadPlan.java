@@ -2,6 +2,8 @@ package org.wikipulse.speed;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +58,7 @@ final class BoundedReadPlan {
       List<TopicPartition> partitions =
           infos.stream()
               .map(i -> new TopicPartition(i.topic(), i.partition()))
-              .sorted((a, b) -> Integer.compare(a.partition(), b.partition()))
+              .sorted(Comparator.comparingInt(TopicPartition::partition))
               .toList();
       Set<TopicPartition> all = Set.copyOf(partitions);
       Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(all);
@@ -78,7 +80,7 @@ final class BoundedReadPlan {
           "--maxRecords={} over topic {}: {}",
           options.getMaxRecords(),
           options.getTopic(),
-          describe(plan, partitions, unread));
+          describe(partitions, shares, unread));
       return plan;
     } catch (KafkaException e) {
       throw new IllegalStateException(
@@ -93,10 +95,7 @@ final class BoundedReadPlan {
    * partition holds while {@code n} fits in the total; the excess over the total spread evenly.
    */
   static long[] shares(long n, long[] unread) {
-    long total = 0;
-    for (long u : unread) {
-      total += u;
-    }
+    long total = Arrays.stream(unread).sum();
     long[] shares = new long[unread.length];
     if (n >= total) {
       long excess = n - total;
@@ -126,11 +125,10 @@ final class BoundedReadPlan {
     return shares;
   }
 
-  private static String describe(Map<TopicPartition, Long> plan, List<TopicPartition> partitions, long[] unread) {
+  private static String describe(List<TopicPartition> partitions, long[] shares, long[] unread) {
     return IntStream.range(0, unread.length)
         .mapToObj(
-            i -> "partition " + partitions.get(i).partition() + " reads " + plan.get(partitions.get(i))
-                + " (" + unread[i] + " unread now)")
+            i -> "partition " + partitions.get(i).partition() + " reads " + shares[i] + " (" + unread[i] + " unread now)")
         .collect(Collectors.joining(", "));
   }
 }
